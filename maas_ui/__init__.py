@@ -1,0 +1,1 @@
+"""MaaS Console: Reflex + PatternFly 6 admin console for Models-as-a-Service."""

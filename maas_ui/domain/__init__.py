@@ -1,0 +1,1 @@
+"""Pure domain logic: no Reflex, no UI, no database sessions."""

@@ -1,0 +1,211 @@
+"""Database tables (SQLModel, table=True). Schema changes go through Alembic (alembic/versions)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class OwnerKind(str, Enum):
+    USER = "user"
+    GROUP = "group"
+    SERVICE_ACCOUNT = "service_account"
+
+
+class AssetKind(str, Enum):
+    MODEL = "model"
+    MCP_SERVER = "mcp_server"
+    VECTOR_DB = "vector_db"
+    AGENT = "agent"
+
+
+class KeyStatus(str, Enum):
+    """Stored status. "Expired" is never stored: it is derived from expires_at."""
+
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+class OverLimitBehavior(str, Enum):
+    HARD = "hard"  # reject over-limit requests (HTTP 429)
+    SOFT = "soft"  # allow and flag
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, unique=True, max_length=64)
+    full_name: str = Field(max_length=128)
+    email: str = Field(max_length=256)
+    created_at: datetime
+
+
+class Group(SQLModel, table=True):
+    __tablename__ = "groups"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True, max_length=64)
+    description: str = Field(default="", max_length=512)
+    created_at: datetime
+
+
+class GroupMembership(SQLModel, table=True):
+    __tablename__ = "group_memberships"
+
+    group_id: int = Field(foreign_key="groups.id", primary_key=True)
+    user_id: int = Field(foreign_key="users.id", primary_key=True, index=True)
+
+
+class ServiceAccount(SQLModel, table=True):
+    __tablename__ = "service_accounts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True, max_length=64)
+    namespace: str = Field(max_length=64)
+    description: str = Field(default="", max_length=512)
+    created_at: datetime
+
+
+class AiAsset(SQLModel, table=True):
+    """Anything published behind the gateway: a model endpoint, MCP server, vector database or agent."""
+
+    __tablename__ = "ai_assets"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: AssetKind = Field(index=True)
+    name: str = Field(max_length=128)
+    identifier: str = Field(index=True, unique=True, max_length=128)
+    endpoint_url: str = Field(default="", max_length=512)
+    description: str = Field(default="", max_length=512)
+    # Models only: USD per one million tokens.
+    price_input_per_1m: float | None = None
+    price_output_per_1m: float | None = None
+    # Vector databases only.
+    size_bytes: int | None = None
+    created_at: datetime
+
+
+class McpTool(SQLModel, table=True):
+    __tablename__ = "mcp_tools"
+
+    id: int | None = Field(default=None, primary_key=True)
+    asset_id: int = Field(foreign_key="ai_assets.id", index=True)
+    name: str = Field(max_length=128)
+    description: str = Field(default="", max_length=512)
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "api_keys"
+    __table_args__ = (Index("ix_api_keys_owner", "owner_kind", "owner_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(index=True, unique=True, max_length=32)  # used in URLs
+    name: str = Field(index=True, max_length=64)
+    description: str = Field(default="", max_length=1024)
+    owner_kind: OwnerKind
+    owner_id: int
+    status: KeyStatus = Field(default=KeyStatus.ACTIVE, index=True)
+    tokens_per_minute: int | None = None
+    requests_per_minute: int | None = None
+    budget_usd: float | None = None
+    expires_at: datetime | None = Field(default=None, index=True)
+    created_at: datetime = Field(index=True)
+    created_by: str = Field(max_length=128)
+    last_used_at: datetime | None = Field(default=None, index=True)
+    # The secret itself is never stored: a SHA-256 hex digest for lookup, an encrypted copy
+    # for the copy button, and the display fragments of the masked form.
+    secret_hash: str = Field(index=True, unique=True, max_length=64)
+    secret_encrypted: str = Field(default="", max_length=512)
+    secret_prefix: str = Field(max_length=16)
+    secret_suffix: str = Field(max_length=8)
+    # Soft delete keeps usage history attributable (totals and chargeback do not change).
+    deleted_at: datetime | None = Field(default=None, index=True)
+
+
+class ApiKeyAsset(SQLModel, table=True):
+    __tablename__ = "api_key_assets"
+
+    key_id: int = Field(foreign_key="api_keys.id", primary_key=True)
+    asset_id: int = Field(foreign_key="ai_assets.id", primary_key=True, index=True)
+
+
+class Policy(SQLModel, table=True):
+    __tablename__ = "policies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True, max_length=80)  # the policy ID, e.g. devs-rate-limit-standard
+    name: str = Field(index=True, unique=True, max_length=80)
+    description: str = Field(default="", max_length=1024)
+    is_active: bool = Field(default=True, index=True)
+    kuadrant_kind: str = Field(default="RateLimitPolicy", max_length=32)
+    token_limit: int | None = None
+    token_window_value: int | None = None
+    token_window_unit: str | None = Field(default=None, max_length=8)  # minute | hour | day
+    request_limit: int | None = None
+    request_window_value: int | None = None
+    request_window_unit: str | None = Field(default=None, max_length=8)
+    budget_usd: float | None = None  # per calendar month; enforced by the console, not Kuadrant
+    time_window_start: str | None = Field(default=None, max_length=5)  # "HH:MM"
+    time_window_end: str | None = Field(default=None, max_length=5)
+    over_limit_behavior: OverLimitBehavior = Field(default=OverLimitBehavior.HARD)
+    # "All" (True) means no restriction on that asset kind; False restricts to policy_assets.
+    all_models: bool = True
+    all_mcp_servers: bool = True
+    created_at: datetime
+    created_by: str = Field(max_length=128)
+    updated_at: datetime
+
+
+class PolicyAsset(SQLModel, table=True):
+    __tablename__ = "policy_assets"
+
+    policy_id: int = Field(foreign_key="policies.id", primary_key=True)
+    asset_id: int = Field(foreign_key="ai_assets.id", primary_key=True)
+
+
+class PolicyTarget(SQLModel, table=True):
+    __tablename__ = "policy_targets"
+    __table_args__ = (Index("ix_policy_targets_target", "target_kind", "target_id"),)
+
+    policy_id: int = Field(foreign_key="policies.id", primary_key=True)
+    target_kind: OwnerKind = Field(primary_key=True)
+    target_id: int = Field(primary_key=True)
+
+
+class UsageRollup(SQLModel, table=True):
+    """Traffic of one key to one asset during one hour."""
+
+    __tablename__ = "usage_rollups"
+    __table_args__ = (
+        UniqueConstraint("key_id", "asset_id", "hour_start", name="uq_usage_key_asset_hour"),
+        Index("ix_usage_key_hour", "key_id", "hour_start"),
+        Index("ix_usage_hour", "hour_start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_id: int = Field(foreign_key="api_keys.id")
+    asset_id: int = Field(foreign_key="ai_assets.id")
+    hour_start: datetime
+    requests: int = 0
+    errors: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_ms_sum: float = 0.0
+    latency_ms_max: float = 0.0
+
+
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor: str = Field(max_length=128)
+    action: str = Field(max_length=64)  # e.g. api_key.create
+    entity_kind: str = Field(max_length=32)
+    entity_id: str = Field(max_length=80)
+    summary: str = Field(default="", max_length=1024)

@@ -1,0 +1,45 @@
+"""Runtime configuration read from the environment (no Reflex import: rxconfig and the domain share it)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB_URL = f"sqlite:///{PROJECT_ROOT / 'maas.db'}"
+
+
+def database_url() -> str:
+    """The SQLAlchemy URL of the console's database (MAAS_DB_URL, SQLite file by default)."""
+    return os.environ.get("MAAS_DB_URL") or DEFAULT_DB_URL
+
+
+def secret_key() -> bytes:
+    """Key material for encrypting API key secrets at rest.
+
+    MAAS_SECRET_KEY wins; otherwise a key file beside the database is created once, so a
+    restart can still decrypt what was stored before it.
+    """
+    env = os.environ.get("MAAS_SECRET_KEY")
+    if env:
+        return env.encode()
+    key_file = Path(os.environ.get("MAAS_SECRET_KEY_FILE") or PROJECT_ROOT / ".maas-secret.key")
+    if not key_file.exists():
+        from cryptography.fernet import Fernet
+
+        key_file.write_bytes(Fernet.generate_key())
+        key_file.chmod(0o600)
+    return key_file.read_bytes().strip()
+
+
+def perses_dashboard_url_template() -> str:
+    """URL of the Perses dashboard for a key; '{key_id}' is replaced by the key's public id."""
+    return os.environ.get(
+        "MAAS_PERSES_URL",
+        "https://perses.example.com/projects/maas/dashboards/api-key-usage?var-key={key_id}",
+    )
+
+
+def demo_user() -> str:
+    """The signed-in demo user shown in the masthead and written to the audit log."""
+    return os.environ.get("MAAS_DEMO_USER", "admin@example.com")

@@ -1,0 +1,5 @@
+"""Deterministic, idempotent demo data for the MaaS Console."""
+
+from seed.generator import SeedConfig, SeedReport, seed_database
+
+__all__ = ["SeedConfig", "SeedReport", "seed_database"]

@@ -1,0 +1,396 @@
+"""Deterministic demo data: Faker (fixed seed) for people, numpy for a year of hourly usage.
+
+Idempotent: an already seeded database is left alone unless reset=True.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+from faker import Faker
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from maas_ui import db
+from maas_ui.domain.keys import SecretBox, mint_secret, new_public_id
+from maas_ui.models import (
+    AiAsset,
+    ApiKey,
+    ApiKeyAsset,
+    AssetKind,
+    AuditLog,
+    Group,
+    GroupMembership,
+    KeyStatus,
+    McpTool,
+    OwnerKind,
+    Policy,
+    PolicyAsset,
+    PolicyTarget,
+    ServiceAccount,
+    UsageRollup,
+    User,
+)
+from maas_ui.settings import secret_key
+from seed import catalog
+
+SEED = 2026
+SEED_ACTOR = "seed@example.com"
+
+
+@dataclass(frozen=True)
+class SeedConfig:
+    users: int = 25
+    keys: int = 40
+    usage_days: int = 365
+    seed: int = SEED
+
+    @classmethod
+    def large(cls) -> "SeedConfig":
+        return cls(keys=500)
+
+
+@dataclass
+class SeedReport:
+    seeded: bool
+    users: int = 0
+    groups: int = 0
+    service_accounts: int = 0
+    assets: int = 0
+    keys: int = 0
+    policies: int = 0
+    usage_rows: int = 0
+
+
+def current_hour() -> datetime:
+    return datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+
+
+# Delete order respects foreign keys.
+_TABLES_CHILD_FIRST = [
+    UsageRollup, AuditLog, PolicyTarget, PolicyAsset, Policy, ApiKeyAsset, ApiKey,
+    McpTool, AiAsset, GroupMembership, ServiceAccount, Group, User,
+]
+
+
+def clear(url: str | None = None) -> None:
+    with db.get_engine(url).begin() as conn:
+        for table in _TABLES_CHILD_FIRST:
+            conn.execute(SQLModel.metadata.tables[table.__tablename__].delete())
+
+
+def seed_database(
+    url: str | None = None,
+    *,
+    reset: bool = False,
+    config: SeedConfig | None = None,
+    now: datetime | None = None,
+) -> SeedReport:
+    config = config or SeedConfig()
+    if db.is_seeded(url) and not reset:
+        return SeedReport(seeded=False)
+    if reset:
+        clear(url)
+    now = now or current_hour()
+    return _Generator(config, now, url).run()
+
+
+class _Generator:
+    def __init__(self, config: SeedConfig, now: datetime, url: str | None):
+        self.config = config
+        self.now = now
+        self.url = url
+        self.rng = random.Random(config.seed)
+        self.np_rng = np.random.default_rng(config.seed)
+        self.fake = Faker("en_US")
+        self.fake.seed_instance(config.seed)
+        self.box = SecretBox(secret_key())
+
+    def run(self) -> SeedReport:
+        report = SeedReport(seeded=True)
+        with db.session(self.url) as s:
+            users = self._users(s)
+            groups = self._groups(s, users)
+            sas = self._service_accounts(s)
+            assets = self._assets(s)
+            s.flush()
+            keys, key_assets = self._keys(s, users, groups, sas, assets)
+            s.flush()
+            policies = self._policies(s, users, groups, sas, assets)
+            s.commit()
+            report.users, report.groups, report.service_accounts = len(users), len(groups), len(sas)
+            report.assets, report.keys, report.policies = len(assets), len(keys), len(policies)
+        report.usage_rows = self._usage(keys, key_assets, assets)
+        return report
+
+    # People -------------------------------------------------------------------------------
+    def _users(self, s) -> list[User]:
+        users, seen = [], set()
+        while len(users) < self.config.users:
+            first, last = self.fake.first_name(), self.fake.last_name()
+            username = f"{first[0]}{last}".lower().replace("'", "")
+            if username in seen:
+                continue
+            seen.add(username)
+            users.append(User(
+                username=username, full_name=f"{first} {last}", email=f"{username}@example.com",
+                created_at=self.now - timedelta(days=self.rng.randint(200, 900)),
+            ))
+        s.add_all(users)
+        s.flush()
+        return users
+
+    def _groups(self, s, users: list[User]) -> list[Group]:
+        groups = [Group(name=n, description=d, created_at=self.now - timedelta(days=800 - i))
+                  for i, (n, d) in enumerate(catalog.GROUPS)]
+        s.add_all(groups)
+        s.flush()
+        for i, user in enumerate(users):
+            # Everyone is in one or two groups; the first three users are admins.
+            picks = {(groups[0 if i % 3 else 4] if i >= 3 else groups[2]).id, self.rng.choice(groups).id}
+            for group_id in sorted(picks):
+                s.add(GroupMembership(group_id=group_id, user_id=user.id))
+        return groups
+
+    def _service_accounts(self, s) -> list[ServiceAccount]:
+        sas = [ServiceAccount(name=n, namespace=ns, description=d, created_at=self.now - timedelta(days=400 - 20 * i))
+               for i, (n, ns, d) in enumerate(catalog.SERVICE_ACCOUNTS)]
+        s.add_all(sas)
+        s.flush()
+        return sas
+
+    def _assets(self, s) -> list[AiAsset]:
+        created = self.now - timedelta(days=420)
+        assets: list[AiAsset] = []
+        for name, ident, url, desc, p_in, p_out, _lat in catalog.MODELS:
+            assets.append(AiAsset(kind=AssetKind.MODEL, name=name, identifier=ident, endpoint_url=url,
+                                  description=desc, price_input_per_1m=p_in, price_output_per_1m=p_out,
+                                  created_at=created))
+        for name, ident, url, desc, _tools in catalog.MCP_SERVERS:
+            assets.append(AiAsset(kind=AssetKind.MCP_SERVER, name=name, identifier=ident, endpoint_url=url,
+                                  description=desc, created_at=created))
+        for name, ident, url, desc, size in catalog.VECTOR_DBS:
+            assets.append(AiAsset(kind=AssetKind.VECTOR_DB, name=name, identifier=ident, endpoint_url=url,
+                                  description=desc, size_bytes=size, created_at=created))
+        for name, ident, url, desc in catalog.AGENTS:
+            assets.append(AiAsset(kind=AssetKind.AGENT, name=name, identifier=ident, endpoint_url=url,
+                                  description=desc, created_at=created))
+        s.add_all(assets)
+        s.flush()
+        by_ident = {a.identifier: a for a in assets}
+        for _name, ident, _url, _desc, tools in catalog.MCP_SERVERS:
+            for tool_name, tool_desc in tools:
+                s.add(McpTool(asset_id=by_ident[ident].id, name=tool_name, description=tool_desc))
+        return assets
+
+    # Keys ---------------------------------------------------------------------------------
+    _PURPOSES = [
+        "chatbot", "rag-pipeline", "code-assistant", "eval-harness", "summarizer", "notebook",
+        "ticket-triage", "doc-search", "playground", "batch-jobs", "slack-bot", "ide-plugin",
+    ]
+    _ENVS = ["dev", "staging", "prod", "test", "demo"]
+
+    def _keys(self, s, users, groups, sas, assets) -> tuple[list[ApiKey], dict[int, list[AiAsset]]]:
+        models = [a for a in assets if a.kind == AssetKind.MODEL]
+        others = [a for a in assets if a.kind != AssetKind.MODEL]
+        keys: list[ApiKey] = []
+        key_assets: dict[int, list[AiAsset]] = {}
+        used_names: set[tuple[str, int, str]] = set()
+        n = self.config.keys
+        for i in range(n):
+            r = self.rng.random()
+            if r < 0.62:
+                kind, owner = OwnerKind.USER, self.rng.choice(users)
+            elif r < 0.85:
+                kind, owner = OwnerKind.GROUP, self.rng.choice(groups)
+            else:
+                kind, owner = OwnerKind.SERVICE_ACCOUNT, self.rng.choice(sas)
+            name = f"{self.rng.choice(self._PURPOSES)}-{self.rng.choice(self._ENVS)}"
+            while (kind.value, owner.id, name) in used_names:
+                name = f"{name}-{self.rng.randint(2, 99)}"
+            used_names.add((kind.value, owner.id, name))
+            created = self.now - timedelta(hours=self.rng.randint(24 * 3, 24 * (self.config.usage_days - 5)))
+            status = KeyStatus.ACTIVE
+            expires = None
+            roll = self.rng.random()
+            if roll < 0.14:  # expired
+                expires = created + timedelta(days=self.rng.randint(30, 120))
+                if expires >= self.now:
+                    expires = self.now - timedelta(days=self.rng.randint(1, 20))
+            elif roll < 0.26:
+                status = KeyStatus.DISABLED
+            elif roll < 0.55:
+                expires = self.now + timedelta(days=self.rng.randint(15, 300))
+            limits_roll = self.rng.random()
+            secret = mint_secret(self.rng)
+            key = ApiKey(
+                public_id=new_public_id(self.rng), name=name,
+                description=self.fake.sentence(nb_words=8).rstrip("."),
+                owner_kind=kind, owner_id=owner.id, status=status,
+                tokens_per_minute=self.rng.choice([10_000, 20_000, 50_000]) if limits_roll < 0.5 else None,
+                requests_per_minute=self.rng.choice([30, 60, 120]) if limits_roll < 0.4 else None,
+                budget_usd=float(self.rng.choice([50, 100, 250, 500])) if limits_roll < 0.3 else None,
+                expires_at=expires, created_at=created,
+                created_by=self.rng.choice(users[:3]).email,
+                secret_hash=secret.sha256, secret_encrypted=self.box.encrypt(secret.plaintext),
+                secret_prefix=secret.prefix, secret_suffix=secret.suffix,
+            )
+            keys.append(key)
+        s.add_all(keys)
+        s.flush()
+        for i, key in enumerate(keys):
+            chosen = self.rng.sample(models, k=self.rng.choice([1, 1, 2, 2, 3, 4]))
+            if i % 2 == 0:
+                chosen = [models[0 if i % 4 == 0 else 1]] + [m for m in chosen if m not in models[:2]]
+            if self.rng.random() < 0.45:
+                chosen += self.rng.sample(others, k=self.rng.choice([1, 2]))
+            key_assets[key.id] = chosen
+            for a in chosen:
+                s.add(ApiKeyAsset(key_id=key.id, asset_id=a.id))
+        # Two retired keys: deleted but their usage still counts in totals.
+        for key in keys[-2:]:
+            key.deleted_at = self.now - timedelta(days=self.rng.randint(3, 30))
+            key.secret_encrypted = ""
+        return keys, key_assets
+
+    # Policies -----------------------------------------------------------------------------
+    def _policies(self, s, users, groups, sas, assets) -> list[Policy]:
+        group_by_name = {g.name: g for g in groups}
+        sa_by_name = {a.name: a for a in sas}
+        asset_by_ident = {a.identifier: a for a in assets}
+        created = self.now - timedelta(days=120)
+        policies = []
+        for i, spec in enumerate(catalog.POLICIES):
+            token = spec.get("token") or (None, None, None)
+            request = spec.get("request") or (None, None, None)
+            start, end = spec.get("time") or (None, None)
+            p = Policy(
+                slug=spec["slug"], name=spec["name"], description=spec["description"],
+                is_active=spec["active"], kuadrant_kind=spec["kind"],
+                token_limit=token[0], token_window_value=token[1], token_window_unit=token[2],
+                request_limit=request[0], request_window_value=request[1], request_window_unit=request[2],
+                budget_usd=spec.get("budget"), time_window_start=start, time_window_end=end,
+                over_limit_behavior=spec.get("behavior", "hard"),
+                all_models=spec.get("models") is None, all_mcp_servers=True,
+                created_at=created + timedelta(days=i), created_by=users[0].email,
+                updated_at=created + timedelta(days=i),
+            )
+            s.add(p)
+            s.flush()
+            policies.append(p)
+            for ident in spec.get("models") or []:
+                s.add(PolicyAsset(policy_id=p.id, asset_id=asset_by_ident[ident].id))
+            for g in spec.get("groups", []):
+                s.add(PolicyTarget(policy_id=p.id, target_kind=OwnerKind.GROUP, target_id=group_by_name[g].id))
+            for idx in spec.get("users", []):
+                s.add(PolicyTarget(policy_id=p.id, target_kind=OwnerKind.USER, target_id=users[idx].id))
+            for sa in spec.get("service_accounts", []):
+                s.add(PolicyTarget(policy_id=p.id, target_kind=OwnerKind.SERVICE_ACCOUNT, target_id=sa_by_name[sa].id))
+        return policies
+
+    # Usage --------------------------------------------------------------------------------
+    def _usage(self, keys: list[ApiKey], key_assets: dict[int, list[AiAsset]], assets: list[AiAsset]) -> int:
+        """Hourly rollups with weekday/daytime rhythm, growth over the year and occasional error spikes."""
+        hours = self.config.usage_days * 24
+        start = self.now - timedelta(hours=hours)
+        hour_index = np.arange(hours)
+        hour_times = [start + timedelta(hours=int(h)) for h in range(hours)]
+        hour_of_day = np.array([t.hour for t in hour_times])
+        weekday = np.array([t.weekday() for t in hour_times])  # 0 = Monday
+        daytime = 0.15 + np.exp(-((hour_of_day - 14) ** 2) / 18.0)  # peak mid-afternoon UTC
+        week = np.where(weekday >= 5, 0.3, 1.0)
+        growth = 0.5 + hour_index / hours  # traffic doubles over the year
+        rhythm = daytime * week * growth
+        model_meta = {m[1]: m for m in catalog.MODELS}
+        last_used: dict[int, datetime] = {}
+        total = 0
+        engine = db.get_engine(self.url)
+        # Raw driver executemany: the ORM's per-row processing would dominate a multi-million-row seed.
+        insert_sql = (
+            "INSERT INTO usage_rollups (key_id, asset_id, hour_start, requests, errors, input_tokens, "
+            "output_tokens, cost_usd, latency_ms_sum, latency_ms_max) VALUES "
+            + ("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" if engine.dialect.paramstyle == "qmark"
+               else "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+        )
+        if engine.dialect.name == "sqlite":  # SQLAlchemy's SQLite storage format for UTC datetimes
+            stored_times = [t.strftime("%Y-%m-%d %H:%M:%S.000000") for t in hour_times]
+        else:
+            stored_times = hour_times
+        rows: list[tuple] = []
+
+        def flush():
+            nonlocal rows
+            if rows:
+                with engine.begin() as conn:
+                    conn.exec_driver_sql(insert_sql, rows)
+                rows = []
+
+        for key in keys:
+            if self.rng.random() < 0.1 and key.deleted_at is None:
+                continue  # some keys were never used
+            begin = max(0, int((key.created_at - start).total_seconds() // 3600))
+            stop = hours
+            if key.expires_at is not None and key.expires_at < self.now:
+                stop = min(stop, int((key.expires_at - start).total_seconds() // 3600))
+            if key.status == KeyStatus.DISABLED:
+                stop = min(stop, hours - self.rng.randint(24 * 5, 24 * 60))
+            if key.deleted_at is not None:
+                stop = min(stop, int((key.deleted_at - start).total_seconds() // 3600))
+            if stop <= begin:
+                continue
+            base = self.np_rng.lognormal(mean=2.2, sigma=0.9)  # requests per peak hour
+            span = slice(begin, stop)
+            lam = base * rhythm[span]
+            # Error spikes: a few bursts of 2-6 hours with 20-45% errors.
+            err_rate = np.full(stop - begin, self.np_rng.uniform(0.005, 0.03))
+            for _ in range(self.np_rng.integers(1, 5)):
+                at = self.np_rng.integers(0, stop - begin)
+                err_rate[at: at + self.np_rng.integers(2, 7)] = self.np_rng.uniform(0.2, 0.45)
+            granted = key_assets[key.id]
+            weights = self.np_rng.dirichlet(np.ones(len(granted)))
+            key_last = None
+            for asset, w in zip(granted, weights):
+                req = self.np_rng.poisson(lam * w)
+                nz = np.nonzero(req)[0]
+                if nz.size == 0:
+                    continue
+                req = req[nz]
+                errs = self.np_rng.binomial(req, err_rate[nz])
+                ok = req - errs
+                if asset.kind == AssetKind.MODEL:
+                    meta = model_meta[asset.identifier]
+                    tin = (ok * self.np_rng.gamma(4.0, 180.0, size=nz.size)).astype(np.int64)
+                    tout = (ok * self.np_rng.gamma(3.0, 90.0, size=nz.size)).astype(np.int64)
+                    if meta[6] < 100:  # embeddings produce no output tokens
+                        tout[:] = 0
+                    cost = tin / 1e6 * (asset.price_input_per_1m or 0) + tout / 1e6 * (asset.price_output_per_1m or 0)
+                    mean_lat = meta[6]
+                else:
+                    tin = np.zeros(nz.size, dtype=np.int64)
+                    tout = np.zeros(nz.size, dtype=np.int64)
+                    cost = np.zeros(nz.size)
+                    mean_lat = 140.0 if asset.kind != AssetKind.AGENT else 2400.0
+                lat_mean = mean_lat * self.np_rng.uniform(0.8, 1.25, size=nz.size)
+                lat_sum = lat_mean * req
+                lat_max = lat_mean * self.np_rng.uniform(1.3, 4.0, size=nz.size)
+                idx = (nz + begin).tolist()
+                rows.extend(zip(
+                    [key.id] * nz.size, [asset.id] * nz.size, [stored_times[h] for h in idx],
+                    req.tolist(), errs.tolist(), tin.tolist(), tout.tolist(),
+                    np.round(cost, 6).tolist(), np.round(lat_sum, 1).tolist(), np.round(lat_max, 1).tolist(),
+                ))
+                total += nz.size
+                last_hour = hour_times[idx[-1]] + timedelta(minutes=int(self.np_rng.integers(1, 59)))
+                key_last = max(key_last, last_hour) if key_last else last_hour
+            if key_last is not None:
+                last_used[key.id] = key_last
+            if len(rows) >= 50_000:
+                flush()
+        flush()
+        with engine.begin() as conn:
+            for key_id, at in last_used.items():
+                conn.execute(text("UPDATE api_keys SET last_used_at = :at WHERE id = :id"), {"at": at, "id": key_id})
+        return total
