@@ -1,0 +1,621 @@
+"""API keys: list, details, create, edit, disable/enable, delete, reveal. No Reflex import.
+
+A sqlmodel Session goes in, plain frozen dataclasses come out. The list pages in SQL (filters,
+sort, LIMIT/OFFSET, COUNT) and never loads every key. The plaintext secret is never returned
+except by `reveal_secret`, which exists for the copy button and is audited.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from sqlalchemy import and_, case, func, or_
+from sqlmodel import Session, select
+
+from maas_ui.domain import key_format as fmt
+from maas_ui.domain.key_forms import (
+    KeyFormData,
+    KeyFormInput,
+    expiry_instant,
+    validate_key_form,
+)
+from maas_ui.domain.keys import SecretBox, display_status, mask, mint_secret, new_public_id
+from maas_ui.models import (
+    AiAsset,
+    ApiKey,
+    ApiKeyAsset,
+    AssetKind,
+    AuditLog,
+    Group,
+    KeyStatus,
+    McpTool,
+    OwnerKind,
+    ServiceAccount,
+    User,
+)
+from maas_ui.settings import secret_key
+
+PAGE_SIZES = (10, 20, 50, 100)
+SORT_FIELDS = ("name", "status", "owner", "last_used", "created")
+STATUS_FILTERS = ("active", "expired", "disabled")
+OWNER_KIND_FILTERS = tuple(k.value for k in OwnerKind)
+ASSETS_SHOWN = 3
+
+
+# Errors ------------------------------------------------------------------------------------
+class KeyNotFound(LookupError):
+    """No such key, or it was deleted."""
+
+
+class KeyFormInvalid(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+# Results -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class KeyListQuery:
+    search: str = ""
+    statuses: tuple[str, ...] = ()  # subset of STATUS_FILTERS; empty = all
+    owner_kinds: tuple[str, ...] = ()  # subset of OWNER_KIND_FILTERS; empty = all
+    sort: str = "created"
+    descending: bool = True
+    page: int = 1
+    per_page: int = 10
+
+    def normalized(self) -> "KeyListQuery":
+        return KeyListQuery(
+            search=self.search.strip(),
+            statuses=tuple(s for s in STATUS_FILTERS if s in self.statuses),
+            owner_kinds=tuple(k for k in OWNER_KIND_FILTERS if k in self.owner_kinds),
+            sort=self.sort if self.sort in SORT_FIELDS else "created",
+            descending=bool(self.descending),
+            page=max(1, int(self.page)),
+            per_page=self.per_page if self.per_page in PAGE_SIZES else PAGE_SIZES[0],
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.search.strip() or self.statuses or self.owner_kinds)
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    public_id: str
+    name: str
+    status: str  # Active / Expired / Disabled
+    masked_key: str
+    asset_names: list[str]  # the first few
+    more_assets: int  # how many more ("+N more")
+    owner_name: str
+    owner_kind: str
+    owner_kind_label: str
+    last_used: str  # "3 hours ago" / "Never"
+    last_used_exact: str  # for the tooltip, "" when never
+    created: str
+    is_disabled: bool
+
+
+@dataclass(frozen=True)
+class KeyPage:
+    rows: list[KeyRow]
+    total: int  # matching the filters
+    page: int  # clamped to the last page
+    per_page: int
+    any_keys: bool  # whether any (non-deleted) key exists at all, for the empty state
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class AssetView:
+    id: int
+    kind: str
+    name: str
+    identifier: str
+    endpoint_url: str
+    size: str  # vector databases
+    tools: list[str]  # MCP servers
+
+
+@dataclass(frozen=True)
+class AssetSection:
+    kind: str
+    label: str
+    assets: list[AssetView]
+
+
+@dataclass(frozen=True)
+class KeyDetails:
+    public_id: str
+    name: str
+    description: str
+    status: str
+    is_disabled: bool
+    masked_key: str
+    owner_kind: str
+    owner_kind_label: str
+    owner_id: int
+    owner_name: str
+    created_at: datetime
+    created: str
+    created_by: str
+    last_used_at: datetime | None
+    last_used: str  # exact, or "Never"
+    last_used_relative: str
+    expires_at: datetime | None
+    expiration: str  # date, or "Never"
+    tokens_per_minute: int | None
+    requests_per_minute: int | None
+    budget_usd: float | None
+    token_limit: str
+    request_limit: str
+    budget_limit: str
+    asset_sections: list[AssetSection]
+
+    @property
+    def asset_count(self) -> int:
+        return sum(len(s.assets) for s in self.asset_sections)
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class FormOptions:
+    owners: dict[str, list[Option]] = field(default_factory=dict)  # owner kind -> options
+    assets: dict[str, list[Option]] = field(default_factory=dict)  # asset kind -> options
+
+
+# Helpers -----------------------------------------------------------------------------------
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def default_box() -> SecretBox:
+    return SecretBox(secret_key())
+
+
+def _owner_name_expr():
+    return case(
+        (ApiKey.owner_kind == OwnerKind.USER, User.full_name),
+        (ApiKey.owner_kind == OwnerKind.GROUP, Group.name),
+        else_=ServiceAccount.name,
+    )
+
+
+def _with_owner_joins(stmt):
+    return (
+        stmt.outerjoin(User, and_(ApiKey.owner_kind == OwnerKind.USER, ApiKey.owner_id == User.id))
+        .outerjoin(Group, and_(ApiKey.owner_kind == OwnerKind.GROUP, ApiKey.owner_id == Group.id))
+        .outerjoin(
+            ServiceAccount,
+            and_(ApiKey.owner_kind == OwnerKind.SERVICE_ACCOUNT, ApiKey.owner_id == ServiceAccount.id),
+        )
+    )
+
+
+def _status_rank(now: datetime):
+    """0 Active, 1 Expired, 2 Disabled, computed in SQL (Expired is never stored)."""
+    return case(
+        (ApiKey.status == KeyStatus.DISABLED, 2),
+        (and_(ApiKey.expires_at.is_not(None), ApiKey.expires_at <= now), 1),
+        else_=0,
+    )
+
+
+def _status_condition(status: str, now: datetime):
+    not_expired = or_(ApiKey.expires_at.is_(None), ApiKey.expires_at > now)
+    if status == "active":
+        return and_(ApiKey.status == KeyStatus.ACTIVE, not_expired)
+    if status == "expired":
+        return and_(ApiKey.status == KeyStatus.ACTIVE, ApiKey.expires_at.is_not(None), ApiKey.expires_at <= now)
+    return ApiKey.status == KeyStatus.DISABLED
+
+
+def _filters(q: KeyListQuery, now: datetime) -> list:
+    conds: list = [ApiKey.deleted_at.is_(None)]
+    if q.search:
+        conds.append(ApiKey.name.icontains(q.search, autoescape=True))
+    if q.statuses and len(q.statuses) < len(STATUS_FILTERS):
+        conds.append(or_(*[_status_condition(s, now) for s in q.statuses]))
+    if q.owner_kinds and len(q.owner_kinds) < len(OWNER_KIND_FILTERS):
+        conds.append(ApiKey.owner_kind.in_([OwnerKind(k) for k in q.owner_kinds]))
+    return conds
+
+
+def _order_by(q: KeyListQuery, now: datetime) -> list:
+    desc = q.descending
+    if q.sort == "name":
+        cols = [func.lower(ApiKey.name), ApiKey.name]
+    elif q.sort == "status":
+        cols = [_status_rank(now), func.lower(ApiKey.name)]
+    elif q.sort == "owner":
+        cols = [func.lower(_owner_name_expr()), func.lower(ApiKey.name)]
+    elif q.sort == "last_used":
+        # "Never" counts as the oldest: last when newest first, first when oldest first.
+        never = case((ApiKey.last_used_at.is_(None), 1), else_=0)
+        return [never if desc else never.desc(), ApiKey.last_used_at.desc() if desc else ApiKey.last_used_at,
+                ApiKey.id.desc() if desc else ApiKey.id]
+    else:
+        cols = [ApiKey.created_at]
+    ordered = [c.desc() if desc else c.asc() for c in cols]
+    return ordered + [ApiKey.id.desc() if desc else ApiKey.id.asc()]
+
+
+def _owner_display(kind: OwnerKind, user_name, group_name, sa_name) -> str:
+    name = {OwnerKind.USER: user_name, OwnerKind.GROUP: group_name}.get(kind, sa_name)
+    return name or "(deleted owner)"
+
+
+def _kind_value(kind) -> str:
+    return kind.value if hasattr(kind, "value") else str(kind)
+
+
+# List --------------------------------------------------------------------------------------
+def list_keys(s: Session, query: KeyListQuery | None = None, *, now: datetime | None = None) -> KeyPage:
+    """One page of keys, filtered, sorted and counted in SQL."""
+    q = (query or KeyListQuery()).normalized()
+    now = now or utcnow()
+    conds = _filters(q, now)
+
+    total = s.exec(select(func.count()).select_from(ApiKey).where(*conds)).one()
+    page_count = max(1, -(-total // q.per_page))
+    page = min(q.page, page_count)
+    any_keys = total > 0 or (
+        q.is_filtered and s.exec(select(ApiKey.id).where(ApiKey.deleted_at.is_(None)).limit(1)).first() is not None
+    )
+
+    stmt = _with_owner_joins(
+        select(ApiKey, User.full_name, Group.name, ServiceAccount.name)
+    ).where(*conds).order_by(*_order_by(q, now)).offset((page - 1) * q.per_page).limit(q.per_page)
+    found = s.exec(stmt).all()
+
+    key_ids = [k.id for k, *_ in found]
+    names: dict[int, list[str]] = defaultdict(list)
+    if key_ids:
+        kind_order = case(*[(AiAsset.kind == AssetKind(k), i) for i, k in enumerate(fmt.ASSET_KINDS)])
+        for key_id, asset_name in s.exec(
+            select(ApiKeyAsset.key_id, AiAsset.name)
+            .join(AiAsset, AiAsset.id == ApiKeyAsset.asset_id)
+            .where(ApiKeyAsset.key_id.in_(key_ids))
+            .order_by(ApiKeyAsset.key_id, kind_order, func.lower(AiAsset.name))
+        ).all():
+            names[key_id].append(asset_name)
+
+    rows = []
+    for key, user_name, group_name, sa_name in found:
+        shown, more = fmt.summarize_names(names[key.id], ASSETS_SHOWN)
+        kind = _kind_value(key.owner_kind)
+        rows.append(KeyRow(
+            public_id=key.public_id,
+            name=key.name,
+            status=display_status(_kind_value(key.status), key.expires_at, now),
+            masked_key=mask(key.secret_prefix, key.secret_suffix),
+            asset_names=shown,
+            more_assets=more,
+            owner_name=_owner_display(key.owner_kind, user_name, group_name, sa_name),
+            owner_kind=kind,
+            owner_kind_label=fmt.owner_kind_label(kind),
+            last_used=fmt.relative_time(key.last_used_at, now),
+            last_used_exact=fmt.exact_time(key.last_used_at),
+            created=fmt.exact_date(key.created_at),
+            is_disabled=key.status == KeyStatus.DISABLED,
+        ))
+    return KeyPage(rows=rows, total=total, page=page, per_page=q.per_page, any_keys=any_keys)
+
+
+# Details -----------------------------------------------------------------------------------
+def _live_key(s: Session, public_id: str) -> ApiKey | None:
+    if not public_id:
+        return None
+    return s.exec(select(ApiKey).where(ApiKey.public_id == public_id, ApiKey.deleted_at.is_(None))).first()
+
+
+def _require_key(s: Session, public_id: str) -> ApiKey:
+    key = _live_key(s, public_id)
+    if key is None:
+        raise KeyNotFound(public_id)
+    return key
+
+
+def _owner_name(s: Session, kind: OwnerKind, owner_id: int) -> str:
+    if kind == OwnerKind.USER:
+        name = s.exec(select(User.full_name).where(User.id == owner_id)).first()
+    elif kind == OwnerKind.GROUP:
+        name = s.exec(select(Group.name).where(Group.id == owner_id)).first()
+    else:
+        name = s.exec(select(ServiceAccount.name).where(ServiceAccount.id == owner_id)).first()
+    return name or "(deleted owner)"
+
+
+def _asset_sections(s: Session, key_id: int) -> list[AssetSection]:
+    assets = s.exec(
+        select(AiAsset).join(ApiKeyAsset, ApiKeyAsset.asset_id == AiAsset.id).where(ApiKeyAsset.key_id == key_id)
+    ).all()
+    mcp_ids = [a.id for a in assets if a.kind == AssetKind.MCP_SERVER]
+    tools: dict[int, list[str]] = defaultdict(list)
+    if mcp_ids:
+        for asset_id, tool in s.exec(
+            select(McpTool.asset_id, McpTool.name).where(McpTool.asset_id.in_(mcp_ids)).order_by(McpTool.id)
+        ).all():
+            tools[asset_id].append(tool)
+    by_kind: dict[str, list[AssetView]] = defaultdict(list)
+    for a in sorted(assets, key=lambda a: a.name.lower()):
+        kind = _kind_value(a.kind)
+        by_kind[kind].append(AssetView(
+            id=a.id, kind=kind, name=a.name, identifier=a.identifier, endpoint_url=a.endpoint_url,
+            size=fmt.size(a.size_bytes) if a.kind == AssetKind.VECTOR_DB else "",
+            tools=tools.get(a.id, []),
+        ))
+    return [AssetSection(kind=k, label=fmt.ASSET_KIND_LABELS[k], assets=by_kind.get(k, [])) for k in fmt.ASSET_KINDS]
+
+
+def get_key(s: Session, public_id: str, *, now: datetime | None = None) -> KeyDetails | None:
+    """The key's details, or None when there is no such (non-deleted) key."""
+    key = _live_key(s, public_id)
+    if key is None:
+        return None
+    now = now or utcnow()
+    kind = _kind_value(key.owner_kind)
+    return KeyDetails(
+        public_id=key.public_id,
+        name=key.name,
+        description=key.description,
+        status=display_status(_kind_value(key.status), key.expires_at, now),
+        is_disabled=key.status == KeyStatus.DISABLED,
+        masked_key=mask(key.secret_prefix, key.secret_suffix),
+        owner_kind=kind,
+        owner_kind_label=fmt.owner_kind_label(kind),
+        owner_id=key.owner_id,
+        owner_name=_owner_name(s, key.owner_kind, key.owner_id),
+        created_at=key.created_at,
+        created=fmt.exact_time(key.created_at),
+        created_by=key.created_by,
+        last_used_at=key.last_used_at,
+        last_used=fmt.exact_time(key.last_used_at, empty="Never"),
+        last_used_relative=fmt.relative_time(key.last_used_at, now),
+        expires_at=key.expires_at,
+        expiration=fmt.exact_date(key.expires_at, empty="Never"),
+        tokens_per_minute=key.tokens_per_minute,
+        requests_per_minute=key.requests_per_minute,
+        budget_usd=key.budget_usd,
+        token_limit=fmt.per_minute(key.tokens_per_minute, "tokens"),
+        request_limit=fmt.per_minute(key.requests_per_minute, "requests"),
+        budget_limit=fmt.budget(key.budget_usd),
+        asset_sections=_asset_sections(s, key.id),
+    )
+
+
+def key_form_values(s: Session, public_id: str) -> KeyFormInput:
+    """The Edit modal's initial values."""
+    key = _require_key(s, public_id)
+    asset_ids = s.exec(select(ApiKeyAsset.asset_id).where(ApiKeyAsset.key_id == key.id)).all()
+    return KeyFormInput(
+        name=key.name,
+        description=key.description,
+        owner_kind=_kind_value(key.owner_kind),
+        owner_id=str(key.owner_id),
+        tokens_per_minute="" if key.tokens_per_minute is None else str(key.tokens_per_minute),
+        requests_per_minute="" if key.requests_per_minute is None else str(key.requests_per_minute),
+        budget_usd="" if key.budget_usd is None else (
+            f"{key.budget_usd:.2f}" if key.budget_usd != int(key.budget_usd) else str(int(key.budget_usd))),
+        expires_on="" if key.expires_at is None else key.expires_at.astimezone(timezone.utc).date().isoformat(),
+        asset_ids=tuple(str(a) for a in sorted(asset_ids)),
+    )
+
+
+# Form support ------------------------------------------------------------------------------
+def form_options(s: Session) -> FormOptions:
+    """Owner options per owner kind and asset options per asset kind, for the Create / Edit modal."""
+    owners = {
+        "user": [Option(str(u.id), u.full_name, u.username)
+                 for u in s.exec(select(User).order_by(func.lower(User.full_name))).all()],
+        "group": [Option(str(g.id), g.name, g.description)
+                  for g in s.exec(select(Group).order_by(func.lower(Group.name))).all()],
+        "service_account": [Option(str(a.id), a.name, a.namespace)
+                            for a in s.exec(select(ServiceAccount).order_by(func.lower(ServiceAccount.name))).all()],
+    }
+    assets: dict[str, list[Option]] = {k: [] for k in fmt.ASSET_KINDS}
+    for a in s.exec(select(AiAsset).order_by(func.lower(AiAsset.name))).all():
+        assets[_kind_value(a.kind)].append(Option(str(a.id), a.name, a.identifier))
+    return FormOptions(owners=owners, assets=assets)
+
+
+def _owner_exists(s: Session, kind: str, owner_id: int) -> bool:
+    table = {"user": User, "group": Group, "service_account": ServiceAccount}[kind]
+    return s.get(table, owner_id) is not None
+
+
+def _name_taken(s: Session, kind: str, owner_id: int, name: str, exclude_key_id: int | None) -> bool:
+    stmt = select(ApiKey.id).where(
+        ApiKey.owner_kind == OwnerKind(kind),
+        ApiKey.owner_id == owner_id,
+        ApiKey.deleted_at.is_(None),
+        func.lower(ApiKey.name) == name.lower(),
+    )
+    if exclude_key_id is not None:
+        stmt = stmt.where(ApiKey.id != exclude_key_id)
+    return s.exec(stmt.limit(1)).first() is not None
+
+
+def validate(
+    s: Session, raw: KeyFormInput, *, editing: str | None = None, today: date | None = None
+) -> tuple[KeyFormData | None, dict[str, str]]:
+    """Validate the form against the database. `editing` is the public id of the key being edited."""
+    existing = _require_key(s, editing) if editing else None
+    if existing is not None:  # the owner does not change on edit
+        raw = KeyFormInput(**{**raw.__dict__, "owner_kind": _kind_value(existing.owner_kind),
+                              "owner_id": str(existing.owner_id)})
+    asset_ids = {a for a in s.exec(select(AiAsset.id)).all()}
+    return validate_key_form(
+        raw,
+        today=today or utcnow().date(),
+        owner_exists=lambda kind, oid: _owner_exists(s, kind, oid),
+        name_taken=lambda kind, oid, name: _name_taken(s, kind, oid, name, existing.id if existing else None),
+        asset_exists=lambda aid: aid in asset_ids,
+        current_expiry=existing.expires_at.astimezone(timezone.utc).date()
+        if existing is not None and existing.expires_at is not None else None,
+    )
+
+
+def _audit(s: Session, actor: str, action: str, key: ApiKey, summary: str, now: datetime) -> None:
+    s.add(AuditLog(at=now, actor=actor, action=action, entity_kind="api_key", entity_id=key.public_id,
+                   summary=summary[:1024]))
+
+
+# Writes ------------------------------------------------------------------------------------
+def create_key(
+    s: Session,
+    raw: KeyFormInput,
+    *,
+    actor: str,
+    box: SecretBox | None = None,
+    now: datetime | None = None,
+) -> str:
+    """Mint, store (hash + encrypted copy) and audit a new key. Returns its public id, never the secret.
+
+    Raises KeyFormInvalid with the field messages when the form is not valid.
+    """
+    now = now or utcnow()
+    data, errors = validate(s, raw, today=now.date())
+    if data is None:
+        raise KeyFormInvalid(errors)
+    box = box or default_box()
+    secret = mint_secret()
+    public_id = new_public_id()
+    while s.exec(select(ApiKey.id).where(ApiKey.public_id == public_id)).first() is not None:
+        public_id = new_public_id()  # pragma: no cover - 40 random bits
+    key = ApiKey(
+        public_id=public_id,
+        name=data.name,
+        description=data.description,
+        owner_kind=OwnerKind(data.owner_kind),
+        owner_id=data.owner_id,
+        status=KeyStatus.ACTIVE,
+        tokens_per_minute=data.tokens_per_minute,
+        requests_per_minute=data.requests_per_minute,
+        budget_usd=data.budget_usd,
+        expires_at=expiry_instant(data.expires_on) if data.expires_on else None,
+        created_at=now,
+        created_by=actor,
+        secret_hash=secret.sha256,
+        secret_encrypted=box.encrypt(secret.plaintext),
+        secret_prefix=secret.prefix,
+        secret_suffix=secret.suffix,
+    )
+    s.add(key)
+    s.flush()
+    for asset_id in data.asset_ids:
+        s.add(ApiKeyAsset(key_id=key.id, asset_id=asset_id))
+    owner = _owner_name(s, key.owner_kind, key.owner_id)
+    _audit(s, actor, "api_key.create", key,
+           f"Created API key \u201c{key.name}\u201d ({key.public_id}) for {fmt.owner_kind_label(data.owner_kind).lower()} "
+           f"{owner} with {len(data.asset_ids)} asset(s)", now)
+    s.commit()
+    return public_id
+
+
+def update_key(
+    s: Session, public_id: str, raw: KeyFormInput, *, actor: str, now: datetime | None = None
+) -> KeyDetails:
+    """Save name, description, limits, expiration and asset access (the owner does not change)."""
+    now = now or utcnow()
+    key = _require_key(s, public_id)
+    data, errors = validate(s, raw, editing=public_id, today=now.date())
+    if data is None:
+        raise KeyFormInvalid(errors)
+    changed: list[str] = []
+
+    def put(attr: str, value, label: str) -> None:
+        if getattr(key, attr) != value:
+            setattr(key, attr, value)
+            changed.append(label)
+
+    put("name", data.name, "name")
+    put("description", data.description, "description")
+    put("tokens_per_minute", data.tokens_per_minute, "token rate limit")
+    put("requests_per_minute", data.requests_per_minute, "request rate limit")
+    put("budget_usd", data.budget_usd, "budget limit")
+    old_day = key.expires_at.astimezone(timezone.utc).date() if key.expires_at else None
+    if data.expires_on != old_day:  # an unchanged date keeps its exact stored instant
+        key.expires_at = expiry_instant(data.expires_on) if data.expires_on else None
+        changed.append("expiration")
+    current = set(s.exec(select(ApiKeyAsset.asset_id).where(ApiKeyAsset.key_id == key.id)).all())
+    wanted = set(data.asset_ids)
+    if current != wanted:
+        for asset_id in current - wanted:
+            link = s.get(ApiKeyAsset, (key.id, asset_id))
+            if link is not None:
+                s.delete(link)
+        for asset_id in wanted - current:
+            s.add(ApiKeyAsset(key_id=key.id, asset_id=asset_id))
+        changed.append("asset access")
+    if changed:
+        s.add(key)
+        _audit(s, actor, "api_key.update", key,
+               f"Updated API key \u201c{key.name}\u201d ({key.public_id}): {', '.join(changed)}", now)
+    s.commit()
+    details = get_key(s, public_id, now=now)
+    assert details is not None
+    return details
+
+
+def set_enabled(s: Session, public_id: str, enabled: bool, *, actor: str, now: datetime | None = None) -> str:
+    """Enable or disable a key; returns its name. Idempotent (no audit row when nothing changes)."""
+    now = now or utcnow()
+    key = _require_key(s, public_id)
+    wanted = KeyStatus.ACTIVE if enabled else KeyStatus.DISABLED
+    if key.status != wanted:
+        key.status = wanted
+        s.add(key)
+        _audit(s, actor, "api_key.enable" if enabled else "api_key.disable", key,
+               f"{'Enabled' if enabled else 'Disabled'} API key \u201c{key.name}\u201d ({key.public_id})", now)
+        s.commit()
+    return key.name
+
+
+def delete_key(s: Session, public_id: str, *, actor: str, now: datetime | None = None) -> str:
+    """Soft delete: the key disappears everywhere but its usage rows stay. Returns its name.
+
+    The encrypted copy of the secret is wiped, so it can never be revealed again; the hash stays
+    so the gateway keeps rejecting it (and the unique index keeps it from ever being reissued).
+    """
+    now = now or utcnow()
+    key = _require_key(s, public_id)
+    key.deleted_at = now
+    key.secret_encrypted = ""
+    s.add(key)
+    _audit(s, actor, "api_key.delete", key, f"Deleted API key \u201c{key.name}\u201d ({key.public_id})", now)
+    s.commit()
+    return key.name
+
+
+def reveal_secret(
+    s: Session, public_id: str, *, actor: str, box: SecretBox | None = None, now: datetime | None = None
+) -> str | None:
+    """The whole secret, for the copy button only (audited). None when it cannot be revealed."""
+    key = _live_key(s, public_id)
+    if key is None:
+        return None
+    plaintext = (box or default_box()).decrypt(key.secret_encrypted)
+    if plaintext is None:
+        return None
+    _audit(s, actor, "api_key.copy_secret", key, f"Copied the secret of API key \u201c{key.name}\u201d ({key.public_id})",
+           now or utcnow())
+    s.commit()
+    return plaintext
+
+
+def key_name(s: Session, public_id: str) -> str | None:
+    key = _live_key(s, public_id)
+    return key.name if key else None
