@@ -233,19 +233,24 @@ def _filters(q: KeyListQuery, now: datetime) -> list:
     return conds
 
 
-def _order_by(q: KeyListQuery, now: datetime) -> list:
-    desc = q.descending
-    if q.sort == "name":
-        cols = [func.lower(ApiKey.name), ApiKey.name]
-    elif q.sort == "status":
-        cols = [_status_rank(now), func.lower(ApiKey.name)]
-    elif q.sort == "owner":
-        cols = [func.lower(_owner_name_expr()), func.lower(ApiKey.name)]
-    elif q.sort == "last_used":
-        # "Never" counts as the oldest: last when newest first, first when oldest first.
-        never = case((ApiKey.last_used_at.is_(None), 1), else_=0)
-        return [never if desc else never.desc(), ApiKey.last_used_at.desc() if desc else ApiKey.last_used_at,
-                ApiKey.id.desc() if desc else ApiKey.id]
+def _order_by(sort: str, desc: bool, now: datetime, dialect: str = "") -> list:
+    """A strict total order (id breaks ties), so reading a page from either end gives the same rows."""
+
+    def ci(col):  # case-insensitive order; SQLite's NOCASE collation sorts far faster than lower()
+        return col.collate("NOCASE") if dialect == "sqlite" else func.lower(col)
+
+    if sort == "name":
+        cols = [ci(ApiKey.name), ApiKey.name]
+    elif sort == "status":
+        cols = [_status_rank(now), ci(ApiKey.name)]
+    elif sort == "owner":
+        cols = [ci(_owner_name_expr()), ci(ApiKey.name)]
+    elif sort == "last_used":
+        # "Never" counts as the oldest: last when newest first, first when oldest first
+        # (SQLite's own NULL order, so its index on last_used_at serves the sort).
+        if desc:
+            return [ApiKey.last_used_at.desc().nulls_last(), ApiKey.id.desc()]
+        return [ApiKey.last_used_at.asc().nulls_first(), ApiKey.id.asc()]
     else:
         cols = [ApiKey.created_at]
     ordered = [c.desc() if desc else c.asc() for c in cols]
@@ -275,10 +280,30 @@ def list_keys(s: Session, query: KeyListQuery | None = None, *, now: datetime | 
         q.is_filtered and s.exec(select(ApiKey.id).where(ApiKey.deleted_at.is_(None)).limit(1)).first() is not None
     )
 
-    stmt = _with_owner_joins(
-        select(ApiKey, User.full_name, Group.name, ServiceAccount.name)
-    ).where(*conds).order_by(*_order_by(q, now)).offset((page - 1) * q.per_page).limit(q.per_page)
-    found = s.exec(stmt).all()
+    # 1) The page's ids only: no row is loaded beyond the page. A page in the second half is read
+    #    from the other end with the order reversed, so the last page costs what the first does.
+    offset = (page - 1) * q.per_page
+    limit = max(0, min(q.per_page, total - offset))
+    from_end = total - offset - limit < offset
+    if from_end:
+        offset, descending = total - offset - limit, not q.descending
+    else:
+        descending = q.descending
+    ids_stmt = select(ApiKey.id)
+    if q.sort == "owner":
+        ids_stmt = _with_owner_joins(ids_stmt)
+    page_ids = list(s.exec(
+        ids_stmt.where(*conds).order_by(*_order_by(q.sort, descending, now, s.get_bind().dialect.name)).offset(offset).limit(limit)
+    ).all()) if limit else []
+    if from_end:
+        page_ids.reverse()
+
+    # 2) Those keys with their owners' names.
+    found = sorted(
+        s.exec(_with_owner_joins(select(ApiKey, User.full_name, Group.name, ServiceAccount.name))
+               .where(ApiKey.id.in_(page_ids))).all() if page_ids else [],
+        key=lambda row: page_ids.index(row[0].id),
+    )
 
     key_ids = [k.id for k, *_ in found]
     names: dict[int, list[str]] = defaultdict(list)
