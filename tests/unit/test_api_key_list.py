@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from api_key_fixtures import NOW, World, insert_key, world  # noqa: F401 (fixture)
+from tests.unit.api_key_fixtures import NOW, World, insert_key, world  # noqa: F401 (fixture)
 from maas_ui.models import KeyStatus, OwnerKind
 from maas_ui.services import api_keys as svc
 from maas_ui.services.api_keys import KeyListQuery as Q

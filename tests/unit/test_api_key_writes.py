@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlmodel import select
 
-from api_key_fixtures import ACTOR, NOW, World, insert_key, world  # noqa: F401 (fixture)
+from tests.unit.api_key_fixtures import ACTOR, NOW, World, insert_key, world  # noqa: F401 (fixture)
 from maas_ui.domain.key_forms import KeyFormInput
 from maas_ui.domain.keys import hash_secret, verify_secret
 from maas_ui.models import ApiKey, ApiKeyAsset, AuditLog, KeyStatus, UsageRollup
