@@ -1,0 +1,1 @@
+"""Queries and commands over the database: Session in, plain dataclasses out. No Reflex."""
