@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from maas_ui import routes
+from maas_ui.pages.api_key_details import KeyDetailsState, key_details_page
+from maas_ui.pages.api_keys import ApiKeysState, api_keys_page
 from maas_ui.pages.home import HomeState, home_page
 from maas_ui.pages.not_found import not_found_page
 from maas_ui.pages.user_management import UserManagementState, user_management_page
@@ -27,4 +29,7 @@ app.add_page(
     title=title("User management"),
     on_load=UserManagementState.load,
 )
+app.add_page(api_keys_page, route=routes.API_KEYS, title=title("API keys"), on_load=ApiKeysState.load)
+for _route in (routes.API_KEY_DETAILS, routes.API_KEY_DETAILS_TAB):
+    app.add_page(key_details_page, route=_route, title=title("API key details"), on_load=KeyDetailsState.load)
 app.add_page(not_found_page, route="404", title=title("Page not found"))

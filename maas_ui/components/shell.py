@@ -14,6 +14,7 @@ MAIN_ID = "maas-main"
 
 # The Settings group of the nav, in the spec's order. Only pages that exist are listed.
 SETTINGS_NAV: list[tuple[str, str]] = [
+    ("API keys", routes.API_KEYS),
     ("User management", routes.USER_MANAGEMENT),
 ]
 

@@ -379,7 +379,22 @@ class ClipboardCopy(PFComponent):
     click_tip: rx.Var[str]
     text_aria_label: rx.Var[str]
     toggle_aria_label: rx.Var[str]
+    copy_aria_label: rx.Var[str]
+    # Given, it replaces PF's own copying of the shown text (e.g. to copy something not shown).
     on_copy: rx.EventHandler[no_args_event_spec]
+
+
+class ClipboardCopyButton(PFComponent):
+    """The copy button alone (e.g. a CodeBlock action); `on_click` must do the copying (rx.set_clipboard)."""
+
+    tag = "ClipboardCopyButton"
+    id: rx.Var[str]
+    text_id: rx.Var[str]
+    aria_label: rx.Var[str]
+    variant: rx.Var[str]  # control | plain
+    exit_delay: rx.Var[int]
+    max_width: rx.Var[str]
+    on_tooltip_hidden: rx.EventHandler[no_args_event_spec]
 
 
 class CodeBlock(PFComponent):
@@ -649,6 +664,28 @@ class ToolbarItem(PFComponent):
     tag = "ToolbarItem"
     variant: rx.Var[str]
     align: rx.Var[dict]
+
+
+def _delete_label_spec(_category: Any, label: Any) -> list:
+    return [label]
+
+
+class ToolbarFilter(PFComponent):
+    """A filter control plus its applied values as removable labels (the Toolbar then offers
+    "Clear all filters"). `labels` are strings; `delete_label` gets the removed label."""
+
+    tag = "ToolbarFilter"
+    labels: rx.Var[list[str]]
+    category_name: rx.Var[str]
+    show_toolbar_item: rx.Var[bool]
+    delete_label: rx.EventHandler[_delete_label_spec]
+    delete_label_group: rx.EventHandler[no_args_event_spec]
+
+
+class ToolbarToggleGroup(PFComponent):
+    tag = "ToolbarToggleGroup"
+    toggle_icon: rx.Var[rx.Component]
+    breakpoint: rx.Var[str]  # md | lg | xl | 2xl
 
 
 class Pagination(PFComponent):

@@ -68,9 +68,17 @@ class MultiTypeaheadSelect(PFTemplateComponent):
 
 
 class CheckboxSelect(PFTemplateComponent):
+    """Options carry `selected`; the template re-reads them whenever `initial_options` changes.
+
+    PF calls `on_select(event, value)` with the one option toggled (it has no selection-change
+    callback), so the state toggles that value and sends back the options with new flags.
+    """
+
     tag = "CheckboxSelect"
     initial_options: rx.Var[list[dict]]
     toggle_content: rx.Var[rx.Component]
+    toggle_width: rx.Var[str]
+    toggle_props: rx.Var[dict]
     is_disabled: rx.Var[bool]
     popper_props: rx.Var[dict]
-    on_selection_change: rx.EventHandler[_selection_spec]
+    on_select: rx.EventHandler[_value_spec]

@@ -46,3 +46,15 @@ def test_limits_and_sizes():
     assert fmt.size(18_400_000_000) == "18.4 GB" and fmt.size(950_000_000) == "950.0 MB" and fmt.size(12) == "12 B"
     assert fmt.summarize_names(["a", "b", "c", "d", "e"]) == (["a", "b", "c"], 2)
     assert fmt.summarize_names(["a"]) == (["a"], 0)
+
+
+def test_examples_fill_the_endpoint_and_never_a_secret():
+    from maas_ui.domain.key_examples import curl_example, python_example
+
+    curl = curl_example("https://maas.example.com/gpt-oss-20b/v1/", "openai/gpt-oss-20b")
+    assert "curl https://maas.example.com/gpt-oss-20b/v1/chat/completions" in curl
+    assert '"model": "openai/gpt-oss-20b"' in curl and "Bearer $MAAS_API_KEY" in curl
+    py = python_example("https://maas.example.com/gpt-oss-20b/v1", "openai/gpt-oss-20b")
+    assert 'base_url="https://maas.example.com/gpt-oss-20b/v1"' in py and 'model="openai/gpt-oss-20b"' in py
+    assert "sk-" not in curl + py
+    compile(py, "example", "exec")

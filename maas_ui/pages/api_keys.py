@@ -1,0 +1,384 @@
+"""API keys list: /settings/api-keys. Search, filters, sortable columns, server-side pagination.
+
+The page state keeps the toolbar settings and one page of rows; every change asks
+services.api_keys.list_keys for that one page (the database does the filtering, sorting and paging).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from maas_ui import db, pf, routes
+from maas_ui.components import toasts
+from maas_ui.components.common import empty_state, link, page_header
+from maas_ui.components.key_parts import status_label
+from maas_ui.components.shell import shell
+from maas_ui.domain.key_format import OWNER_KIND_LABELS
+from maas_ui.pages.api_key_delete import DeleteKeyState, delete_key_modal
+from maas_ui.pages.api_key_form import KeyFormState, key_form_modal
+from maas_ui.services import api_keys as svc
+from maas_ui.settings import demo_user
+
+TITLE = "API keys"
+DESCRIPTION = "Browse endpoints for available models and MCP servers."
+
+# Table columns; the sortable ones map to the service's sort fields.
+COLUMNS = ["Name", "Status", "API key", "Assets", "Owner", "Created", "Last used"]
+SORT_BY_COLUMN = {0: "name", 1: "status", 4: "owner", 5: "created", 6: "last_used"}
+DEFAULT_SORT_COLUMN = 5  # newest first
+STATUS_OPTIONS = [("active", "Active"), ("expired", "Expired"), ("disabled", "Disabled")]
+OWNER_KIND_OPTIONS = list(OWNER_KIND_LABELS.items())
+
+_VIEW = {"value": "view", "content": "View details"}
+_DELETE = {"value": "delete", "content": "Delete API key", "isDanger": True}
+_DIVIDER = {"value": "divider", "isDivider": True}
+ITEMS_ACTIVE = [_VIEW, {"value": "disable", "content": "Disable API key"}, _DIVIDER, _DELETE]
+ITEMS_DISABLED = [_VIEW, {"value": "enable", "content": "Enable API key"}, _DIVIDER, _DELETE]
+
+
+class ApiKeysState(rx.State):
+    search: str = ""
+    search_key: int = 0  # bumping it remounts the (uncontrolled) search box
+    statuses: list[str] = []
+    owner_kinds: list[str] = []
+    sort_index: int = DEFAULT_SORT_COLUMN
+    sort_direction: str = "desc"
+    page: int = 1
+    per_page: int = 10
+
+    rows: list[svc.KeyRow] = []
+    total: int = 0
+    any_keys: bool = False
+    loaded: bool = False
+
+    # Derived from state only ---------------------------------------------------------------
+    @rx.var
+    def status_labels(self) -> list[str]:
+        return [label for value, label in STATUS_OPTIONS if value in self.statuses]
+
+    @rx.var
+    def owner_kind_labels(self) -> list[str]:
+        return [label for value, label in OWNER_KIND_OPTIONS if value in self.owner_kinds]
+
+    @rx.var
+    def search_labels(self) -> list[str]:
+        return [self.search] if self.search.strip() else []
+
+    @rx.var
+    def status_options(self) -> list[dict]:
+        return [{"value": v, "content": label, "selected": v in self.statuses} for v, label in STATUS_OPTIONS]
+
+    @rx.var
+    def owner_kind_options(self) -> list[dict]:
+        return [{"value": v, "content": label, "selected": v in self.owner_kinds} for v, label in OWNER_KIND_OPTIONS]
+
+    # Loading ---------------------------------------------------------------------------------
+    def _query(self) -> svc.KeyListQuery:
+        return svc.KeyListQuery(
+            search=self.search,
+            statuses=tuple(self.statuses),
+            owner_kinds=tuple(self.owner_kinds),
+            sort=SORT_BY_COLUMN.get(self.sort_index, "created"),
+            descending=self.sort_direction == "desc",
+            page=self.page,
+            per_page=self.per_page,
+        )
+
+    def _reload(self) -> None:
+        with db.session() as s:
+            result = svc.list_keys(s, self._query())
+        self.rows = result.rows
+        self.total = result.total
+        self.page = result.page
+        self.any_keys = result.any_keys
+        self.loaded = True
+
+    @rx.event
+    def load(self):
+        self._reload()
+
+    # Toolbar ---------------------------------------------------------------------------------
+    @rx.event
+    def set_search(self, value: str):
+        self.search = value or ""
+        self.page = 1
+        self._reload()
+
+    @rx.event
+    def clear_search(self):
+        self.search = ""
+        self.search_key += 1
+        self.page = 1
+        self._reload()
+
+    @rx.event
+    def toggle_status(self, value: str):
+        value = str(value)
+        if value in dict(STATUS_OPTIONS):
+            self.statuses = [s for s in self.statuses if s != value] if value in self.statuses else [*self.statuses, value]
+            self.page = 1
+            self._reload()
+
+    @rx.event
+    def remove_status(self, label: str):
+        self.statuses = [v for v, lab in STATUS_OPTIONS if v in self.statuses and lab != label]
+        self.page = 1
+        self._reload()
+
+    @rx.event
+    def clear_statuses(self):
+        self.statuses = []
+        self.page = 1
+        self._reload()
+
+    @rx.event
+    def toggle_owner_kind(self, value: str):
+        value = str(value)
+        if value in OWNER_KIND_LABELS:
+            self.owner_kinds = ([k for k in self.owner_kinds if k != value] if value in self.owner_kinds
+                                else [*self.owner_kinds, value])
+            self.page = 1
+            self._reload()
+
+    @rx.event
+    def remove_owner_kind(self, label: str):
+        self.owner_kinds = [v for v, lab in OWNER_KIND_OPTIONS if v in self.owner_kinds and lab != label]
+        self.page = 1
+        self._reload()
+
+    @rx.event
+    def clear_owner_kinds(self):
+        self.owner_kinds = []
+        self.page = 1
+        self._reload()
+
+    @rx.event
+    def clear_filters(self):
+        self.search, self.statuses, self.owner_kinds = "", [], []
+        self.search_key += 1
+        self.page = 1
+        self._reload()
+
+    @rx.event
+    def sort(self, index: int, direction: str):
+        if int(index) in SORT_BY_COLUMN:
+            self.sort_index = int(index)
+            self.sort_direction = "desc" if direction == "desc" else "asc"
+            self.page = 1
+            self._reload()
+
+    @rx.event
+    def set_page(self, page: int):
+        self.page = max(1, int(page))
+        self._reload()
+
+    @rx.event
+    def set_per_page(self, per_page: int):
+        if int(per_page) in svc.PAGE_SIZES:
+            self.per_page = int(per_page)
+            self.page = 1
+            self._reload()
+
+    # Row actions -----------------------------------------------------------------------------
+    @rx.event
+    def row_action(self, action: str, public_id: str):
+        if action == "view":
+            return rx.redirect(routes.api_key_url(public_id))
+        if action == "delete":
+            return DeleteKeyState.open(public_id, False)
+        if action in ("disable", "enable"):
+            try:
+                with db.session() as s:
+                    name = svc.set_enabled(s, public_id, action == "enable", actor=demo_user())
+            except svc.KeyNotFound:
+                self._reload()
+                return toasts.danger("This API key no longer exists.")
+            self._reload()
+            return toasts.success(f"API key \u201c{name}\u201d {'enabled' if action == 'enable' else 'disabled'}")
+
+
+# Component ---------------------------------------------------------------------------------
+def _create_button() -> rx.Component:
+    return pf.Button.create("Create API key", variant="primary", on_click=KeyFormState.open_create)
+
+
+def _toolbar() -> rx.Component:
+    s = ApiKeysState
+    return pf.Toolbar.create(
+        pf.ToolbarContent.create(
+            pf.ToolbarGroup.create(
+                pf.ToolbarFilter.create(
+                    pf.TextInput.create(
+                        type="search",
+                        default_value=s.search,
+                        placeholder="Search by name",
+                        aria_label="Search API keys by name",
+                        on_change=s.set_search,
+                        key=s.search_key,
+                    ),
+                    labels=s.search_labels,
+                    category_name="Name",
+                    delete_label=s.clear_search,
+                    delete_label_group=s.clear_search,
+                ),
+                pf.ToolbarFilter.create(
+                    pf.CheckboxSelect.create(
+                        initial_options=s.status_options,
+                        toggle_content=rx.el.span("Status"),
+                        toggle_props={"aria-label": "Filter by status"},
+                        toggle_width="150px",
+                        on_select=s.toggle_status,
+                    ),
+                    labels=s.status_labels,
+                    category_name="Status",
+                    delete_label=s.remove_status,
+                    delete_label_group=s.clear_statuses,
+                ),
+                pf.ToolbarFilter.create(
+                    pf.CheckboxSelect.create(
+                        initial_options=s.owner_kind_options,
+                        toggle_content=rx.el.span("Owner type"),
+                        toggle_props={"aria-label": "Filter by owner type"},
+                        toggle_width="170px",
+                        on_select=s.toggle_owner_kind,
+                    ),
+                    labels=s.owner_kind_labels,
+                    category_name="Owner type",
+                    delete_label=s.remove_owner_kind,
+                    delete_label_group=s.clear_owner_kinds,
+                ),
+                variant="filter-group",
+            ),
+            pf.ToolbarItem.create(_pagination("top", compact=True), variant="pagination", align={"default": "alignEnd"}),
+        ),
+        clear_all_filters=s.clear_filters,
+        collapse_listed_filters_breakpoint="xl",
+    )
+
+
+def _pagination(where: str, compact: bool = False) -> rx.Component:
+    s = ApiKeysState
+    return pf.Pagination.create(
+        item_count=s.total,
+        page=s.page,
+        per_page=s.per_page,
+        per_page_options=[{"title": str(n), "value": n} for n in svc.PAGE_SIZES],
+        is_compact=compact,
+        variant=where,
+        widget_id=f"api-keys-pagination-{where}",
+        titles={"paginationAriaLabel": f"Pagination {where}"},
+        on_set_page=s.set_page,
+        on_per_page_select=s.set_per_page,
+    )
+
+
+def _header_cell(index: int, label: str) -> rx.Component:
+    s = ApiKeysState
+    if index in SORT_BY_COLUMN:
+        return pf.Th.create(label, sort=pf.sort_spec(index, s.sort_index, s.sort_direction, s.sort), modifier="nowrap")
+    return pf.Th.create(label, modifier="nowrap")
+
+
+def _assets_cell(row: rx.Var) -> rx.Component:
+    return rx.cond(
+        row.asset_names.length() > 0,
+        pf.LabelGroup.create(
+            rx.foreach(row.asset_names, lambda n: pf.Label.create(n, is_compact=True, color="blue")),
+            rx.cond(
+                row.more_assets > 0,
+                pf.Label.create("+" + row.more_assets.to_string() + " more", is_compact=True, variant="outline"),
+            ),
+            num_labels=10,
+            aria_label="Assets",
+        ),
+        rx.el.span("None", class_name="pf-v6-u-text-color-subtle"),
+    )
+
+
+def _last_used_cell(row: rx.Var) -> rx.Component:
+    return rx.cond(
+        row.last_used_exact != "",
+        pf.Tooltip.create(rx.el.span(row.last_used, tab_index=0), content=row.last_used_exact),
+        rx.el.span(row.last_used),
+    )
+
+
+def _kebab(row: rx.Var) -> rx.Component:
+    return pf.SimpleDropdown.create(
+        initial_items=rx.cond(row.is_disabled, ITEMS_DISABLED, ITEMS_ACTIVE),
+        toggle_content=pf.icon("EllipsisVIcon"),
+        toggle_variant="plain",
+        toggle_aria_label="Actions for " + row.name,
+        popper_props={"position": "right"},
+        on_select=lambda value: ApiKeysState.row_action(value, row.public_id),
+    )
+
+
+def _row(row: rx.Var) -> rx.Component:
+    return pf.Tr.create(
+        pf.Td.create(link(row.name, href=routes.API_KEYS + "/" + row.public_id), data_label="Name", modifier="nowrap"),
+        pf.Td.create(status_label(row.status), data_label="Status"),
+        pf.Td.create(rx.el.code(row.masked_key, class_name="maas-masked-key"), data_label="API key"),
+        pf.Td.create(_assets_cell(row), data_label="Assets"),
+        pf.Td.create(
+            rx.el.div(row.owner_name),
+            rx.el.small(row.owner_kind_label, class_name="pf-v6-u-text-color-subtle"),
+            data_label="Owner",
+        ),
+        pf.Td.create(row.created, data_label="Created"),
+        pf.Td.create(_last_used_cell(row), data_label="Last used"),
+        pf.Td.create(_kebab(row), is_action_cell=True),
+        key=row.public_id,
+    )
+
+
+def _table() -> rx.Component:
+    s = ApiKeysState
+    return pf.Table.create(
+        pf.Thead.create(
+            pf.Tr.create(
+                *[_header_cell(i, label) for i, label in enumerate(COLUMNS)],
+                pf.Th.create(screen_reader_text="Actions"),
+            )
+        ),
+        pf.Tbody.create(rx.foreach(s.rows, _row)),
+        aria_label="API keys",
+        variant="compact",
+    )
+
+
+def _body() -> rx.Component:
+    s = ApiKeysState
+    no_keys = empty_state(
+        "No API keys",
+        "API keys let applications call models, MCP servers, vector databases and agents. Create one to get started.",
+        icon="KeyIcon",
+        actions=[_create_button()],
+    )
+    no_match = empty_state(
+        "No API keys found",
+        "No API key matches the search and filters. Clear them to see every key.",
+        actions=[pf.Button.create("Clear all filters", variant="link", on_click=s.clear_filters)],
+    )
+    return rx.cond(
+        ~s.loaded,
+        pf.Bullseye.create(pf.Spinner.create(aria_label="Loading API keys")),
+        rx.cond(
+            s.any_keys,
+            rx.fragment(
+                _toolbar(),
+                rx.cond(s.total > 0, rx.fragment(_table(), _pagination("bottom")), no_match),
+            ),
+            no_keys,
+        ),
+    )
+
+
+def api_keys_page() -> rx.Component:
+    return shell(
+        page_header(TITLE, DESCRIPTION, _create_button()),
+        pf.PageSection.create(_body(), aria_label="API keys list"),
+        key_form_modal(),
+        delete_key_modal(),
+        active=routes.API_KEYS,
+    )
