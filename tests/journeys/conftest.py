@@ -96,3 +96,12 @@ def screenshot(page: Page, name: str) -> Path:
 def wait_for_app(page: Page) -> None:
     """The page is hydrated and connected to the backend (Reflex's websocket is up)."""
     page.wait_for_load_state("networkidle")
+
+
+def assert_accessible(page: Page) -> None:
+    """Run axe-core (bundled with axe-playwright-python, no network) and fail on any violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    summary = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in violations]
+    assert not summary, "axe-core violations:\n" + "\n".join(summary)

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.journeys.conftest import screenshot
+from tests.journeys.conftest import assert_accessible, screenshot
 
 
 def test_home_redirects_to_first_settings_page(page: Page):
@@ -44,6 +44,7 @@ def test_unknown_url_shows_not_found_with_way_home(page: Page):
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     expect(page).to_have_title("Page not found | Red Hat OpenShift AI")
     screenshot(page, "not-found")
+    assert_accessible(page)
     page.get_by_role("link", name="Return to home").click()
     expect(page).to_have_url(re.compile(r"/settings/[a-z-]+$"))
     expect(page.get_by_role("heading", name="Page not found")).to_have_count(0)
@@ -66,6 +67,7 @@ def test_user_management_lists_users_groups_and_service_accounts(page: Page):
     page.get_by_role("tab", name="Service accounts (4)").click()
     accounts = page.get_by_role("grid", name="Service accounts")
     expect(accounts.get_by_role("row").filter(has_text="rag-pipeline-sa")).to_have_count(1)
+    assert_accessible(page)
 
 
 def test_user_management_search_filters_and_clears(page: Page):
