@@ -225,7 +225,7 @@ _SECTIONS = {
 
 def _code_block(title: str, code: rx.Var) -> rx.Component:
     return pf.Stack.create(
-        pf.StackItem.create(pf.Title.create(title, heading_level="h4", size="md")),
+        pf.StackItem.create(pf.Title.create(title, heading_level="h3", size="md")),
         pf.StackItem.create(
             pf.CodeBlock.create(
                 pf.CodeBlockCode.create(code),
@@ -248,7 +248,7 @@ def _examples() -> rx.Component:
     return rx.cond(
         s.curl != "",
         pf.Stack.create(
-            pf.StackItem.create(pf.Title.create("Example request", heading_level="h3", size="lg")),
+            pf.StackItem.create(pf.Title.create("Example request", heading_level="h2", size="lg")),
             pf.StackItem.create(pf.Content.create(
                 "Call the first model with this key: copy the key with the copy button above and set it as "
                 "MAAS_API_KEY.", component="p")),
@@ -286,7 +286,7 @@ def _asset_expandable(index: int) -> rx.Component:
             )),
             variant="xs",
             title_text="None granted",
-            heading_level="h4",
+            heading_level="h2",
         ),
     )
     return pf.ExpandableSection.create(
@@ -303,7 +303,7 @@ def _asset_expandable(index: int) -> rx.Component:
 def settings_tab() -> rx.Component:
     return pf.Card.create(
         pf.CardHeader.create(pf.CardTitle.create(
-            pf.Title.create("Danger zone", heading_level="h3", size="lg", class_name="maas-danger-zone-title"))),
+            pf.Title.create("Danger zone", heading_level="h2", size="lg", class_name="maas-danger-zone-title"))),
         pf.CardBody.create(
             pf.Flex.create(
                 pf.FlexItem.create(

@@ -251,10 +251,15 @@ class KeyFormState(rx.State):
             return
         self.submitted = True
         self.save_error = ""
+        was_valid = not self.errors
         self._validate()
         if self.errors:
             if any(f in self.errors for f in _LIMIT_FIELDS):
                 self.limits_expanded = True
+            verb = "saved" if self.editing else "created"
+            self.save_error = (f"The API key was not {verb}: something changed meanwhile. Fix the fields marked "
+                               "below and try again." if was_valid
+                               else f"The API key was not {verb}. Fix the fields marked below.")
             return
         self.saving = True
         raw = self._raw()
@@ -271,8 +276,8 @@ class KeyFormState(rx.State):
             self.saving = False
             if any(f in exc.errors for f in _LIMIT_FIELDS):
                 self.limits_expanded = True
-            self.save_error = ("The API key was not saved: something changed meanwhile. "
-                               "Fix the fields marked below and try again.")
+            self.save_error = (f"The API key was not {'saved' if self.editing else 'created'}: something changed "
+                               "meanwhile. Fix the fields marked below and try again.")
             return
         except svc.KeyNotFound:
             self.saving = False
@@ -455,7 +460,8 @@ def key_form_modal() -> rx.Component:
         pf.ModalBody.create(
             rx.cond(
                 s.save_error != "",
-                pf.Alert.create(variant="danger", is_inline=True, title=s.save_error, class_name="pf-v6-u-mb-md"),
+                pf.Alert.create(variant="danger", is_inline=True, title=s.save_error, component="h2",
+                                class_name="pf-v6-u-mb-md"),
             ),
             pf.Form.create(
                 _text_field("Name", kf.NAME, s.set_name, required=True,
@@ -483,7 +489,7 @@ def key_form_modal() -> rx.Component:
                     _asset_select("agent", s.set_agents),
                     _helper(kf.ASSETS),
                     title="AI Asset Access",
-                    title_element="h3",
+                    title_element="h2",
                 ),
                 id="api-key-form",
                 on_submit=[rx.prevent_default, s.submit],

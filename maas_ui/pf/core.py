@@ -269,6 +269,7 @@ class Alert(PFComponent):
     tag = "Alert"
     variant: rx.Var[str]  # success | danger | warning | info | custom
     title: rx.Var[str]
+    component: rx.Var[str]  # the title element, h1..h6; PF defaults to h4 (axe heading-order on most pages)
     is_inline: rx.Var[bool]
     is_plain: rx.Var[bool]
     timeout: rx.Var[int]
