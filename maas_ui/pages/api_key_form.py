@@ -31,6 +31,9 @@ _ASSET_FIELD_LABELS = {
 }
 _ASSET_PLACEHOLDER = {"model": "models", "mcp_server": "MCP servers", "vector_db": "vector databases",
                       "agent": "agents"}
+# Menus render inside the modal: PF's Modal hides its siblings from assistive technology
+# (aria-hidden) whenever it re-renders, which would hide a menu appended to <body>.
+_INLINE_MENU = {"appendTo": "inline"}
 _LIMIT_FIELDS = (kf.TOKENS, kf.REQUESTS, kf.BUDGET, kf.EXPIRES)
 
 
@@ -363,6 +366,7 @@ def _owner_group() -> rx.Component:
                     is_disabled=s.editing != "",
                     toggle_width="100%",
                     toggle_props={"aria-label": "Owner"},
+                    popper_props=_INLINE_MENU,
                     on_select=s.set_owner,
                     on_clear_selection=s.clear_owner,
                     key=s.owner_kind + "-" + s.form_key.to_string(),
@@ -440,6 +444,7 @@ def _asset_select(kind: str, on_change) -> rx.Component:
             no_options_found_message="No match",
             toggle_props={"aria-label": label},
             toggle_width="100%",
+            popper_props=_INLINE_MENU,
             on_selection_change=on_change,
             key=f"{kind}-" + KeyFormState.form_key.to_string(),
         ),
