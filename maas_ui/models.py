@@ -184,6 +184,11 @@ class UsageRollup(SQLModel, table=True):
         UniqueConstraint("key_id", "asset_id", "hour_start", name="uq_usage_key_asset_hour"),
         Index("ix_usage_key_hour", "key_id", "hour_start"),
         Index("ix_usage_hour", "hour_start"),
+        # Covering index for window aggregation per key and asset (migration 0003_usage).
+        Index(
+            "ix_usage_key_asset_hour_cover", "key_id", "asset_id", "hour_start", "requests", "errors",
+            "input_tokens", "output_tokens", "cost_usd", "latency_ms_sum", "latency_ms_max",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
