@@ -26,6 +26,9 @@ COLUMNS = [
 
 def upgrade() -> None:
     op.create_index(INDEX, "usage_rollups", COLUMNS, unique=False)
+    if op.get_bind().dialect.name == "sqlite":
+        # Without statistics SQLite prefers the hour index plus a sort (about 1.7x slower).
+        op.execute("ANALYZE usage_rollups")
 
 
 def downgrade() -> None:

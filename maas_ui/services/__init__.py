@@ -1,0 +1,1 @@
+"""Services: database reads and writes for the pages (no Reflex import)."""
