@@ -1,1 +1,1 @@
-"""Services: database reads and writes for the pages (no Reflex import)."""
+"""Queries and commands over the database: Session in, plain dataclasses out. No Reflex."""
