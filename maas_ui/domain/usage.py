@@ -73,6 +73,15 @@ Q_RANGE, Q_START, Q_END = "range", "start", "end"
 EARLIEST_DATE = date(2000, 1, 1)
 
 
+def bucket_description(window: "TimeWindow") -> str:
+    """How the chart's buckets are cut, e.g. "Hourly (UTC)" or "Days ending at 14:00 UTC"."""
+    if window.bucket is Bucket.HOUR:
+        return "Hourly buckets (UTC)"
+    if window.bucket is Bucket.DAY:
+        return f"Daily buckets ending at {window.end:%H:%M} UTC"
+    return f"Weekly buckets ending {window.end:%a %H:%M} UTC"
+
+
 def bucket_for_span(hours: int) -> Bucket:
     """Bucket size for a window of `hours` (custom ranges use the presets' thresholds)."""
     if hours <= 7 * 24:
@@ -339,16 +348,22 @@ def format_compact(value: int | float | None) -> str:
     return f"{int(round(value)):,}"
 
 
-def format_percent(value: float | None) -> str:
-    """One decimal, e.g. 98.2%. Never rounds to 100.0% or 0.0% when that would not be exact."""
-    if value is None:
-        return "—"
+def shown_percent(value: float | None) -> float | None:
+    """A percentage rounded to one decimal, never to 100.0 or 0.0 when that would not be exact."""
+    if value is None or value != value:  # None or NaN
+        return None
     shown = round(value, 1)
     if shown >= 100.0 and value < 100.0:
         shown = 99.9
     elif shown <= 0.0 < value:
         shown = 0.1
-    return f"{shown:.1f}%"
+    return shown
+
+
+def format_percent(value: float | None) -> str:
+    """One decimal, e.g. 98.2% (see shown_percent)."""
+    shown = shown_percent(value)
+    return "—" if shown is None else f"{shown:.1f}%"
 
 
 def format_usd(value: float | None) -> str:
