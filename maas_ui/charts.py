@@ -59,7 +59,7 @@ def _layout(height: int, **extra) -> dict:
         "plot_bgcolor": "rgba(0,0,0,0)",
         "hoverlabel": TEMPLATE["layout"]["hoverlabel"],
         "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
-                   "font": {"size": 14, "color": LABEL}},
+                   "traceorder": "normal", "font": {"size": 14, "color": LABEL}},
         "dragmode": False,
     }
     layout.update(extra)
@@ -148,11 +148,13 @@ def ranking_figure(labels: Sequence[str], values: Sequence[float], *, name: str,
 def latency_figure(models: Sequence[str], avg_ms: Sequence[float], max_ms: Sequence[float]) -> dict:
     """Average and maximum latency per model, grouped horizontal bars."""
     models = list(models)[::-1]
-    data = [
-        {"type": "bar", "orientation": "h", "name": "Average", "y": models, "x": list(avg_ms)[::-1],
-         "marker": {"color": BLUE}, "hovertemplate": "%{y}<br>Average: %{x:,.0f} ms<extra></extra>"},
+    data = [  # in a horizontal group the first trace is drawn lowest: Max first puts Average on top
         {"type": "bar", "orientation": "h", "name": "Max (hourly peak)", "y": models, "x": list(max_ms)[::-1],
-         "marker": {"color": LIGHT_BLUE}, "hovertemplate": "%{y}<br>Max: %{x:,.0f} ms<extra></extra>"},
+         "marker": {"color": LIGHT_BLUE}, "hovertemplate": "%{y}<br>Max: %{x:,.0f} ms<extra></extra>",
+         "legendrank": 2},
+        {"type": "bar", "orientation": "h", "name": "Average", "y": models, "x": list(avg_ms)[::-1],
+         "marker": {"color": BLUE}, "hovertemplate": "%{y}<br>Average: %{x:,.0f} ms<extra></extra>",
+         "legendrank": 1},
     ]
     height = max(160, 44 * len(models) + 72)
     return {

@@ -7,6 +7,7 @@ import reflex as rx
 from maas_ui import routes
 from maas_ui.pages.home import HomeState, home_page
 from maas_ui.pages.not_found import not_found_page
+from maas_ui.pages.usage import UsageState, usage_page
 from maas_ui.pages.user_management import UserManagementState, user_management_page
 
 
@@ -27,4 +28,5 @@ app.add_page(
     title=title("User management"),
     on_load=UserManagementState.load,
 )
+app.add_page(usage_page, route=routes.USAGE, title=title("Usage"), on_load=UsageState.load)
 app.add_page(not_found_page, route="404", title=title("Page not found"))

@@ -243,6 +243,7 @@ class Button(PFComponent):
     component: rx.Var[str]
     href: rx.Var[str]
     target: rx.Var[str]
+    rel: rx.Var[str]
     form: rx.Var[str]
 
 
