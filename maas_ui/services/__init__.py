@@ -1,0 +1,1 @@
+"""Services: a sqlmodel Session in, plain dataclasses out. No Reflex import."""
