@@ -18,7 +18,7 @@ account. Inactive policies apply to nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 WINDOW_UNITS = ("minute", "hour", "day")
@@ -581,9 +581,3 @@ def tightest_limits(policies: Iterable[PolicyFacts], key: KeyFacts) -> dict[str,
         result[dim] = min(items, key=lambda item: item[0])[1] if items else None
     return result
 
-
-def targets_summary(targets: Sequence[Target], first: int = 3) -> tuple[list[Target], int]:
-    """The first few targets (groups, then users, then service accounts, each by name) and how many more."""
-    order = {GROUP: 0, USER: 1, SERVICE_ACCOUNT: 2}
-    ordered = sorted(targets, key=lambda t: (order[t.kind], t.name.casefold()))
-    return ordered[:first], max(0, len(ordered) - first)

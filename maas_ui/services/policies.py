@@ -38,7 +38,6 @@ from maas_ui.settings import demo_user
 
 STATUS_FILTERS = ("active", "inactive")
 SORT_FIELDS = ("name", "status", "updated", "created")
-TARGETS_SHOWN = 3
 
 
 # Errors ------------------------------------------------------------------------------------
@@ -70,8 +69,7 @@ class PolicyRow:
     description: str
     is_active: bool
     status: str  # Active | Inactive
-    targets: tuple[TargetLabel, ...]  # the first few
-    more_targets: int  # how many are not in `targets`
+    targets: tuple[TargetLabel, ...]  # groups, then users, then service accounts, each by name
     rules: tuple[str, ...]
     kinds: tuple[str, ...]
     updated_at: datetime
@@ -240,11 +238,10 @@ def _policy(s: Session, slug: str) -> Policy:
 
 
 def _row(p: Policy, facts: dom.PolicyFacts) -> PolicyRow:
-    shown, more = dom.targets_summary(facts.targets, TARGETS_SHOWN)
     return PolicyRow(
         slug=p.slug, name=p.name, description=p.description, is_active=p.is_active,
         status="Active" if p.is_active else "Inactive",
-        targets=tuple(TargetLabel(t.kind, t.kind_label, t.name) for t in shown), more_targets=more,
+        targets=tuple(TargetLabel(t.kind, t.kind_label, t.name) for t in facts.targets),
         rules=tuple(facts.rules), kinds=facts.kinds, updated_at=p.updated_at,
     )
 

@@ -45,7 +45,7 @@ def test_list_shows_the_seeded_policies_with_rules_and_targets(seeded_url):
     assert rows["devs-budget-standard"].rules == ("Token limit 200,000 / 1 day", "Budget $250 / month")
     assert rows["legacy-unlimited-trial"].status == "Inactive"
     sa = rows["service-accounts-throttle"]
-    assert len(sa.targets) == 3 and sa.more_targets == 0
+    assert [t.name for t in sa.targets] == ["batch-summarizer-sa", "ci-evaluator-sa", "rag-pipeline-sa"]
     assert [r.name for r in result.rows] == sorted((r.name for r in result.rows), key=str.casefold)
 
 
@@ -65,12 +65,14 @@ def test_list_search_status_filter_and_sort(seeded_url):
         assert svc.list_policies(s, svc.PolicyListQuery(sort="status", descending=True)).rows[0].status == "Inactive"
 
 
-def test_more_targets_are_counted(seeded_url):
+def test_targets_are_ordered_groups_users_service_accounts(seeded_url):
     with db.session(seeded_url) as s:
         groups = [g.id for g in s.exec(select(Group)).all()]
-        svc.create_policy(s, _form(s, name="Everyone", group_ids=groups))
+        user = s.exec(select(User).order_by(User.id)).first()
+        svc.create_policy(s, _form(s, name="Everyone", group_ids=groups, user_ids=[user.id]))
         row = next(r for r in svc.list_policies(s).rows if r.slug == "everyone")
-    assert len(row.targets) == 3 and row.more_targets == 3
+    assert [t.kind for t in row.targets] == ["group"] * 6 + ["user"]
+    assert [t.name for t in row.targets][:6] == sorted(t.name for t in row.targets[:6])
 
 
 # Details ---------------------------------------------------------------------------------
