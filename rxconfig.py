@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import reflex as rx
+from reflex_base.plugins.sitemap import SitemapPlugin
 
 from maas_ui.settings import database_url
 
@@ -16,5 +17,5 @@ config = rx.Config(
     show_built_with_reflex=False,
     # bun comes from the npm registry into .tools/ (see Makefile); Reflex would otherwise download it.
     **({"bun_path": _bun} if _bun.exists() and not os.environ.get("REFLEX_USE_SYSTEM_BUN") else {}),
-    disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"],
+    disable_plugins=[SitemapPlugin],
 )

@@ -103,5 +103,13 @@ def is_seeded(url: str | None = None) -> bool:
 
 
 def ensure_sqlite_dir(url: str) -> None:
+    """Create the folder of a SQLite file so a first start on a new machine just works."""
     if url.startswith("sqlite:///") and ":memory:" not in url:
-        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url.removeprefix("sqlite:///")).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseConfigError(
+                f"Cannot reach the database at {safe_url(url)} (cannot create {folder}: {exc.strerror}). "
+                "Check MAAS_DB_URL, or unset it to use the default SQLite file."
+            ) from None

@@ -1,14 +1,30 @@
+"""The Reflex app: registers every page with its route, title and load event."""
+
+from __future__ import annotations
+
 import reflex as rx
 
-class Button(rx.Component):
-    library = "@patternfly/react-core@6.6.1"
-    tag = "Button"
-    variant: rx.Var[str]
-    def add_imports(self):
-        return {"": "@patternfly/react-core/dist/styles/base.css"}
+from maas_ui import routes
+from maas_ui.pages.home import HomeState, home_page
+from maas_ui.pages.not_found import not_found_page
+from maas_ui.pages.user_management import UserManagementState, user_management_page
 
-def index():
-    return rx.el.div(Button.create("Hello", variant="primary"))
 
-app = rx.App()
-app.add_page(index)
+def title(page: str) -> str:
+    return f"{page} | Red Hat OpenShift AI"
+
+
+app = rx.App(
+    reset_style=False,  # PatternFly brings its own base styles; Reflex's reset breaks PF icons
+    stylesheets=["/maas.css"],
+    head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
+)
+app.add_page(home_page, route=routes.HOME, title=title("Home"), on_load=HomeState.go_to_first_page)
+app.add_page(home_page, route=routes.SETTINGS, title=title("Settings"), on_load=HomeState.go_to_first_page)
+app.add_page(
+    user_management_page,
+    route=routes.USER_MANAGEMENT,
+    title=title("User management"),
+    on_load=UserManagementState.load,
+)
+app.add_page(not_found_page, route="404", title=title("Page not found"))

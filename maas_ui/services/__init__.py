@@ -1,1 +1,1 @@
-"""Services: a sqlmodel Session in, plain dataclasses out. No Reflex import."""
+"""Queries and commands over the database: Session in, plain dataclasses out. No Reflex."""

@@ -1,0 +1,59 @@
+# Two commands: `make run` serves the console at http://localhost:3000, `make test` runs every test.
+# Both install what they need on a fresh machine: the virtualenv, bun (from the npm registry) and,
+# for tests, Chromium from the distribution's packages.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BUN_VERSION := 1.4.4
+PORT ?= 3000
+export REFLEX_TELEMETRY_ENABLED := false
+
+.PHONY: run test unit journeys setup bun chromium seed bench export clean
+
+run: setup bun
+	$(PY) -m maas_ui.manage prepare
+	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+
+test: setup bun chromium
+	$(PY) -m pytest tests -q
+
+unit: setup
+	$(PY) -m pytest tests/unit -q
+
+journeys: setup bun chromium
+	$(PY) -m pytest tests/journeys -q
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+# Reflex would download bun from the internet; take it from the npm registry instead, unless a bun exists.
+bun:
+	@if command -v bun >/dev/null 2>&1 || [ -x .tools/node_modules/.bin/bun ]; then :; \
+	else echo "Installing bun $(BUN_VERSION) from the npm registry into .tools/"; \
+	  npm install --prefix .tools --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION); fi
+
+# Playwright cannot download browsers here: use the distribution's Chromium (root), else Playwright's own.
+chromium:
+	@if [ -x /usr/bin/chromium ] || [ -n "$$MAAS_CHROMIUM" ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Chromium from the distribution's packages"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else $(VENV)/bin/playwright install chromium; fi
+
+seed: setup
+	$(PY) -m seed --reset
+
+bench: setup
+	$(PY) -m benchmarks
+
+export: setup
+	$(PY) -m maas_ui.export --out exports
+
+clean:
+	rm -rf .web .states tests/screenshots

@@ -1,0 +1,122 @@
+"""The app shell: PF6 Page with Masthead (brand, user menu) and the sidebar Nav."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from maas_ui import pf, routes
+from maas_ui.components.common import link
+from maas_ui.components.toasts import toast_group
+from maas_ui.settings import demo_user
+
+PRODUCT_NAME = "Red Hat OpenShift AI"
+MAIN_ID = "maas-main"
+
+# The Settings group of the nav, in the spec's order. Only pages that exist are listed.
+SETTINGS_NAV: list[tuple[str, str]] = [
+    ("User management", routes.USER_MANAGEMENT),
+]
+
+
+class UserMenuState(rx.State):
+    @rx.event
+    def select(self, value: str):
+        if value == "user-management":
+            return rx.redirect(routes.USER_MANAGEMENT)
+
+
+def _masthead() -> rx.Component:
+    user = demo_user()
+    return pf.Masthead.create(
+        pf.MastheadMain.create(
+            pf.MastheadToggle.create(
+                pf.PageToggleButton.create(
+                    pf.icon("BarsIcon"),
+                    is_hamburger_button=True,
+                    variant="plain",
+                    aria_label="Global navigation",
+                )
+            ),
+            pf.MastheadBrand.create(
+                pf.MastheadLogo.create(
+                    link(
+                        rx.el.span("Red Hat", class_name="maas-brand-company"),
+                        " OpenShift AI",
+                        href=routes.HOME,
+                        class_name="maas-brand",
+                        aria_label=f"{PRODUCT_NAME} home",
+                    ),
+                    component="div",
+                )
+            ),
+        ),
+        pf.MastheadContent.create(
+            pf.Toolbar.create(
+                pf.ToolbarContent.create(
+                    pf.ToolbarItem.create(
+                        pf.SimpleDropdown.create(
+                            initial_items=[
+                                {"value": "signed-in", "content": f"Signed in as {user}", "isDisabled": True},
+                                {"value": "user-management", "content": "User management"},
+                            ],
+                            toggle_content=rx.el.span(user),
+                            toggle_variant="plainText",
+                            toggle_aria_label=f"User menu: {user}",
+                            popper_props={"position": "right"},
+                            on_select=UserMenuState.select,
+                        ),
+                        align={"default": "alignEnd"},
+                    ),
+                ),
+                is_full_height=True,
+            ),
+        ),
+    )
+
+
+def _nav(active: str) -> rx.Component:
+    items = []
+    for label, href in SETTINGS_NAV:
+        current = href == active
+        items.append(
+            rx.el.li(
+                link(
+                    label,
+                    href=href,
+                    class_name="pf-v6-c-nav__link" + (" pf-m-current" if current else ""),
+                    **({"aria-current": "page"} if current else {}),
+                ),
+                class_name="pf-v6-c-nav__item",
+            )
+        )
+    return pf.PageSidebar.create(
+        pf.PageSidebarBody.create(
+            pf.Nav.create(
+                pf.NavList.create(
+                    pf.NavExpandable.create(
+                        *items,
+                        title="Settings",
+                        group_id="settings",
+                        is_expanded=True,
+                        is_active=any(href == active for _, href in SETTINGS_NAV),
+                    ),
+                ),
+                aria_label="Global",
+            )
+        )
+    )
+
+
+def shell(*children: rx.Component, active: str) -> rx.Component:
+    """Wrap a page's sections in the console's Page; `active` is the nav route to highlight."""
+    return rx.fragment(
+        pf.Page.create(
+            *children,
+            masthead=_masthead(),
+            sidebar=_nav(active),
+            is_managed_sidebar=True,
+            skip_to_content=pf.SkipToContent.create("Skip to content", href=f"#{MAIN_ID}"),
+            main_container_id=MAIN_ID,
+        ),
+        toast_group(),
+    )

@@ -1,0 +1,58 @@
+"""Base classes of the PatternFly wrappers: pinned libraries and the one import of PF's CSS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.vars.base import Var, VarData
+from reflex_base.utils.imports import ImportVar
+
+PF_VERSION = "6.6.1"
+REACT_CORE = f"@patternfly/react-core@{PF_VERSION}"
+REACT_TABLE = f"@patternfly/react-table@{PF_VERSION}"
+REACT_ICONS = f"@patternfly/react-icons@{PF_VERSION}"
+REACT_TEMPLATES = f"@patternfly/react-templates@{PF_VERSION}"
+
+
+# Reflex camelCases declared props; React wants ARIA attributes hyphenated. The rename works on
+# rendered `key:value` text, so the new keys are quoted; longer names first (prefix match).
+_ARIA_PROPS = {
+    "ariaLabelledby": '"aria-labelledby"',
+    "ariaLabel": '"aria-label"',
+    "ariaDescribedby": '"aria-describedby"',
+    "ariaLive": '"aria-live"',
+}
+
+
+class PFComponent(rx.Component):
+    """A @patternfly/react-core component. Importing any of them brings PF's base CSS once."""
+
+    library = REACT_CORE
+    _rename_props = _ARIA_PROPS
+
+    def add_imports(self) -> dict[str, Any]:
+        return {"": "@patternfly/react-core/dist/styles/base.css"}
+
+
+class PFTableComponent(rx.Component):
+    _rename_props = _ARIA_PROPS
+    library = REACT_TABLE
+
+
+class PFTemplateComponent(rx.Component):
+    _rename_props = _ARIA_PROPS
+    library = REACT_TEMPLATES
+
+
+class PFIconComponent(rx.Component):
+    _rename_props = _ARIA_PROPS
+    library = REACT_ICONS
+
+
+def component_ref(tag: str, library: str = REACT_ICONS) -> Var:
+    """A reference to a React component type (for props such as EmptyState's `icon`)."""
+    return Var(
+        _js_expr=tag,
+        _var_data=VarData(imports={library: [ImportVar(tag=tag)]}),
+    )
