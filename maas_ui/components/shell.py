@@ -15,6 +15,7 @@ MAIN_ID = "maas-main"
 # The Settings group of the nav, in the spec's order. Only pages that exist are listed.
 SETTINGS_NAV: list[tuple[str, str]] = [
     ("User management", routes.USER_MANAGEMENT),
+    ("Policies", routes.POLICIES),
 ]
 
 
