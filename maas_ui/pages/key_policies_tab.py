@@ -2,7 +2,8 @@
 
 Self-contained so the key details page can plug it in: `key_policies_tab()` renders it and
 `KeyPoliciesTabState.load` (an event handler reading the route arg `key_id`) fills it; call it
-from the page's on_load or when the tab opens.
+from the page's on_load or when the tab opens. `TAB` is the entry the key details page's tab
+registry (maas_ui/pages/key_tabs.py, from the API keys issue) picks up by itself.
 """
 
 from __future__ import annotations
@@ -164,3 +165,13 @@ def key_policies_tab() -> rx.Component:
             ),
         ),
     )
+
+
+try:  # the tab registry comes with the API key details page
+    from maas_ui.pages.key_tabs import KeyDetailsTab
+except ModuleNotFoundError as exc:
+    if exc.name != "maas_ui.pages.key_tabs":
+        raise
+    TAB = None
+else:
+    TAB = KeyDetailsTab(slug="policies", title="Policies", content=key_policies_tab, on_load=KeyPoliciesTabState.load)
