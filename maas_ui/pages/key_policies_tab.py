@@ -78,7 +78,6 @@ def _limit(item: rx.Var) -> rx.Component:
                     " set by ",
                     rx.cond(item["key_level"], rx.el.span("this key's own limit"),
                             link(item["source"].to(str), href=item["href"].to(str))),
-                    class_name="pf-v6-u-text-color-subtle",
                 ),
             ),
         ),
@@ -94,11 +93,13 @@ def _effective_limits() -> rx.Component:
                 "(rates compared per minute).",
                 component="small",
             ),
-            pf.DescriptionList.create(
-                rx.foreach(S.limits, _limit),
-                column_modifier={"default": "3Col"},
-                aria_label="Effective limits",
-                class_name="pf-v6-u-mt-md",
+            rx.el.div(
+                pf.DescriptionList.create(
+                    rx.foreach(S.limits, _limit),
+                    column_modifier={"default": "3Col"},
+                    aria_label="Effective limits",
+                ),
+                style={"marginTop": "var(--pf-t--global--spacer--md)"},
             ),
         ),
         is_compact=True,
@@ -121,7 +122,7 @@ def _row(p: rx.Var) -> rx.Component:
         pf.Td.create(_kind_labels(p["kinds"].to(list[str])), data_label="Type"),
         pf.Td.create(
             rx.el.div(p["description"].to(str)),
-            rx.el.div(p["reasons"].to(str), class_name="pf-v6-u-font-size-sm pf-v6-u-text-color-subtle"),
+            pf.Content.create(p["reasons"].to(str), component="small"),
             data_label="Description",
         ),
     )

@@ -222,7 +222,9 @@ def _yaml_tab() -> rx.Component:
 
 def _tab(key: str, content: rx.Component) -> rx.Component:
     return pf.Tab.create(
-        pf.PageSection.create(content, padding={"default": "noPadding"}, class_name="pf-v6-u-pt-md"),
+        # Reflex turns `style` into emotion's `css`, which PF components ignore: space with a div.
+        pf.PageSection.create(rx.el.div(content, style={"paddingTop": "var(--pf-t--global--spacer--md)"}),
+                              padding={"default": "noPadding"}),
         event_key=key,
         title=pf.TabTitleText.create(TAB_TITLES[key]),
     )
@@ -262,7 +264,7 @@ def _header() -> rx.Component:
                 ),
                 align_items={"default": "alignItemsCenter"},
             )),
-            pf.StackItem.create(pf.Content.create(rx.cond(S.description, S.description, ""), component="p")),
+            rx.cond(S.description, pf.StackItem.create(pf.Content.create(S.description, component="p"))),
             pf.StackItem.create(rules_cell(S.rules)),
             has_gutter=True,
         )

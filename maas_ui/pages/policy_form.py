@@ -345,7 +345,7 @@ def _time_limit() -> rx.Component:
         ),
         rx.cond(
             S.time_mode == "window",
-            pf.Flex.create(
+            rx.el.div(pf.Flex.create(
                 pf.FlexItem.create(pf.TimePicker.create(
                     time=S.time_start, is24_hour=True, placeholder="HH:MM", aria_label="Start time",
                     on_change=lambda v: S.set_text("time_start", v),
@@ -357,8 +357,7 @@ def _time_limit() -> rx.Component:
                 )),
                 align_items={"default": "alignItemsCenter"},
                 space_items={"default": "spaceItemsSm"},
-                class_name="pf-v6-u-ml-lg",
-            ),
+            ), style={"marginLeft": "var(--pf-t--global--spacer--lg)"}),
         ),
         _error("time_start"),
         _error("time_end"),
