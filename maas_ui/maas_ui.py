@@ -7,6 +7,8 @@ import reflex as rx
 from maas_ui import routes
 from maas_ui.pages.home import HomeState, home_page
 from maas_ui.pages.not_found import not_found_page
+from maas_ui.pages.policies import PoliciesState, policies_page
+from maas_ui.pages.policy_details import PolicyDetailsState, policy_details_page
 from maas_ui.pages.usage import UsageState, usage_page
 from maas_ui.pages.user_management import UserManagementState, user_management_page
 
@@ -28,5 +30,8 @@ app.add_page(
     title=title("User management"),
     on_load=UserManagementState.load,
 )
+app.add_page(policies_page, route=routes.POLICIES, title=title("Policies"), on_load=PoliciesState.load)
+for _route in (routes.POLICY_DETAILS, routes.POLICY_DETAILS_TAB):
+    app.add_page(policy_details_page, route=_route, title=title("Policy details"), on_load=PolicyDetailsState.load)
 app.add_page(usage_page, route=routes.USAGE, title=title("Usage"), on_load=UsageState.load)
 app.add_page(not_found_page, route="404", title=title("Page not found"))

@@ -15,7 +15,8 @@ MAIN_ID = "maas-main"
 # The Settings group of the nav, in the spec's order. Only pages that exist are listed.
 SETTINGS_NAV: list[tuple[str, str]] = [
     ("User management", routes.USER_MANAGEMENT),
-    ("Usage", routes.USAGE),  # after Policies once that page exists
+    ("Policies", routes.POLICIES),
+    ("Usage", routes.USAGE),
 ]
 
 

@@ -16,10 +16,12 @@ REACT_TEMPLATES = f"@patternfly/react-templates@{PF_VERSION}"
 
 
 # Reflex camelCases declared props; React wants ARIA attributes hyphenated. The rename works on
-# rendered `key:value` text, so the new keys are quoted; longer names first (prefix match).
+# rendered `key:value` text, so the new keys are quoted. Reflex tests every entry against the
+# original text and the LAST match wins, so a name must come after any name that is its prefix
+# (ariaLabel before ariaLabelledby).
 _ARIA_PROPS = {
-    "ariaLabelledby": '"aria-labelledby"',
     "ariaLabel": '"aria-label"',
+    "ariaLabelledby": '"aria-labelledby"',
     "ariaDescribedby": '"aria-describedby"',
     "ariaLive": '"aria-live"',
 }

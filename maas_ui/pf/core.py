@@ -270,6 +270,7 @@ class Alert(PFComponent):
     tag = "Alert"
     variant: rx.Var[str]  # success | danger | warning | info | custom
     title: rx.Var[str]
+    component: rx.Var[str]  # the title element; PF defaults to h4, which breaks heading order under an h1
     is_inline: rx.Var[bool]
     is_plain: rx.Var[bool]
     timeout: rx.Var[int]
