@@ -38,7 +38,7 @@ class RangeStateMixin(rx.State, mixin=True):
         if selection.is_custom:
             self.custom_start, self.custom_end = selection.start.isoformat(), selection.end.isoformat()
         self.custom_error = ""
-        self.range_label = selection.label
+        self.range_label = u.CUSTOM_LABEL if selection.is_custom else selection.label
         return selection
 
     @rx.event
@@ -190,7 +190,7 @@ def _change_line(card: rx.Var) -> rx.Component:
 
 def metric_card(card: rx.Var) -> rx.Component:
     return pf.Card.create(
-        pf.CardTitle.create(pf.Title.create(card.title, heading_level="h3", size="md")),
+        pf.CardTitle.create(pf.Title.create(card.title, heading_level="h2", size="md")),
         pf.CardBody.create(
             rx.el.div(card.value, class_name="maas-metric-value", title=card.exact),
             pf.Content.create(card.detail, component="small", class_name="maas-metric-detail"),
@@ -198,7 +198,7 @@ def metric_card(card: rx.Var) -> rx.Component:
         ),
         is_full_height=True,
         is_compact=True,
-        aria_label=card.title,
+        class_name="maas-metric-card",
     )
 
 
@@ -228,7 +228,7 @@ def plot(figure: rx.Var, label: str) -> rx.Component:
 def chart_card(title: str, subtitle: rx.Var | str, figure: rx.Var, label: str, *extra: rx.Component) -> rx.Component:
     return pf.Card.create(
         pf.CardHeader.create(
-            pf.CardTitle.create(pf.Title.create(title, heading_level="h3", size="lg")),
+            pf.CardTitle.create(pf.Title.create(title, heading_level="h2", size="lg")),
         ),
         pf.CardBody.create(
             pf.Content.create(subtitle, component="small", class_name="maas-card-subtitle"),
@@ -236,7 +236,6 @@ def chart_card(title: str, subtitle: rx.Var | str, figure: rx.Var, label: str, *
             *extra,
         ),
         is_full_height=True,
-        aria_label=title,
     )
 
 

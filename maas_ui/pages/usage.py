@@ -145,7 +145,7 @@ def _top_consumers() -> rx.Component:
     )
     return pf.Card.create(
         pf.CardHeader.create(
-            pf.CardTitle.create(pf.Title.create("Top consumers", heading_level="h3", size="lg")),
+            pf.CardTitle.create(pf.Title.create("Top consumers", heading_level="h2", size="lg")),
             actions={
                 "actions": pf.Flex.create(
                     rx.el.span("Show", id="usage-top-label", class_name="maas-toolbar-label pf-v6-u-align-self-center"),
@@ -174,7 +174,6 @@ def _top_consumers() -> rx.Component:
                 variant="compact",
             ),
         ),
-        aria_label="Top consumers",
     )
 
 
@@ -192,7 +191,7 @@ def _model_row(m: rx.Var) -> rx.Component:
 def _latency() -> rx.Component:
     s = UsageState
     return pf.Card.create(
-        pf.CardHeader.create(pf.CardTitle.create(pf.Title.create("Latency and throughput", heading_level="h3", size="lg"))),
+        pf.CardHeader.create(pf.CardTitle.create(pf.Title.create("Latency and throughput", heading_level="h2", size="lg"))),
         pf.CardBody.create(
             pf.Content.create(
                 "Average latency per request and the highest hourly peak per model. Output tokens per second of "
@@ -216,7 +215,6 @@ def _latency() -> rx.Component:
                 has_gutter=True,
             ),
         ),
-        aria_label="Latency and throughput",
     )
 
 
