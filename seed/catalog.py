@@ -70,7 +70,7 @@ AGENTS = [
 ]
 
 # Policies: slug, name, description, active, kind, token (limit, value, unit), request (limit, value, unit),
-# budget USD, time window, behaviour, model identifiers (None = All), targets {groups, users(index), sas}
+# budget USD, time window, behaviour, model and MCP server identifiers (None = All), targets {groups, users(index), sas}
 POLICIES = [
     dict(slug="devs-rate-limit-standard", name="Devs rate limit standard",
          description="Standard request rate for developer groups", active=True, kind="RateLimitPolicy",
@@ -84,7 +84,7 @@ POLICIES = [
     dict(slug="large-models-business-hours", name="Large models business hours",
          description="70B-class models only during business hours", active=True, kind="RateLimitPolicy",
          request=(20, 1, "minute"), time=("09:00", "17:00"), behavior="soft",
-         models=["meta-llama/Llama-3.3-70B-Instruct"], groups=["app-developers", "finance-analytics"]),
+         models=["meta-llama/Llama-3.3-70B-Instruct"], mcp_servers=[], groups=["app-developers", "finance-analytics"]),
     dict(slug="service-accounts-throttle", name="Service accounts throttle",
          description="Protects shared capacity from batch jobs", active=True, kind="RateLimitPolicy",
          request=(600, 1, "hour"), token=(2_000_000, 1, "day"),

@@ -290,14 +290,14 @@ class _Generator:
                 request_limit=request[0], request_window_value=request[1], request_window_unit=request[2],
                 budget_usd=spec.get("budget"), time_window_start=start, time_window_end=end,
                 over_limit_behavior=spec.get("behavior", "hard"),
-                all_models=spec.get("models") is None, all_mcp_servers=True,
+                all_models=spec.get("models") is None, all_mcp_servers=spec.get("mcp_servers") is None,
                 created_at=created + timedelta(days=i), created_by=users[0].email,
                 updated_at=created + timedelta(days=i),
             )
             s.add(p)
             s.flush()
             policies.append(p)
-            for ident in spec.get("models") or []:
+            for ident in (spec.get("models") or []) + (spec.get("mcp_servers") or []):
                 s.add(PolicyAsset(policy_id=p.id, asset_id=asset_by_ident[ident].id))
             for g in spec.get("groups", []):
                 s.add(PolicyTarget(policy_id=p.id, target_kind=OwnerKind.GROUP, target_id=group_by_name[g].id))

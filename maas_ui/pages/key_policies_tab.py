@@ -99,7 +99,7 @@ def _effective_limits() -> rx.Component:
                     column_modifier={"default": "3Col"},
                     aria_label="Effective limits",
                 ),
-                style={"marginTop": "var(--pf-t--global--spacer--md)"},
+                class_name="pf-v6-u-mt-md",
             ),
         ),
         is_compact=True,

@@ -223,7 +223,7 @@ def _yaml_tab() -> rx.Component:
 def _tab(key: str, content: rx.Component) -> rx.Component:
     return pf.Tab.create(
         # Reflex turns `style` into emotion's `css`, which PF components ignore: space with a div.
-        pf.PageSection.create(rx.el.div(content, style={"paddingTop": "var(--pf-t--global--spacer--md)"}),
+        pf.PageSection.create(rx.el.div(content, class_name="pf-v6-u-pt-md"),
                               padding={"default": "noPadding"}),
         event_key=key,
         title=pf.TabTitleText.create(TAB_TITLES[key]),

@@ -357,7 +357,7 @@ def _time_limit() -> rx.Component:
                 )),
                 align_items={"default": "alignItemsCenter"},
                 space_items={"default": "spaceItemsSm"},
-            ), style={"marginLeft": "var(--pf-t--global--spacer--lg)"}),
+            ), class_name="pf-v6-u-ml-lg"),
         ),
         _error("time_start"),
         _error("time_end"),

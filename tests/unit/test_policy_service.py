@@ -80,7 +80,7 @@ def test_get_policy_details(seeded_url):
     with db.session(seeded_url) as s:
         d = svc.get_policy(s, "large-models-business-hours")
         assert svc.get_policy(s, "nope") is None
-    assert d.models_label == "llama-3.3-70b-instruct" and d.mcp_servers_label == "All"
+    assert d.models_label == "llama-3.3-70b-instruct" and d.mcp_servers_label == "None"
     assert d.groups == ("app-developers", "finance-analytics") and d.users == () and d.service_accounts == ()
     assert d.rate_limit_label == "20 requests / 1 min" and d.token_limit_label == "No limit"
     assert d.time_limit_label == "09:00-17:00" and d.budget_label == "No budget"
