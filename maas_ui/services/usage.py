@@ -40,6 +40,7 @@ SAS = ServiceAccount.__table__
 SUM_FIELDS = ("requests", "errors", "input_tokens", "output_tokens", "cost_usd", "latency_ms_sum")
 MEASURES = SUM_FIELDS + ("latency_ms_max",)
 SERIES_FIELDS = ("requests", "errors", "input_tokens", "output_tokens", "cost_usd")
+CARD_FIELDS = SERIES_FIELDS  # what the four cards need
 
 OWNER_KIND_LABEL = {OwnerKind.USER: "User", OwnerKind.GROUP: "Group", OwnerKind.SERVICE_ACCOUNT: "Service account"}
 ASSET_KIND_LABEL = {
@@ -89,38 +90,41 @@ def _totals(row) -> Totals:
         return Totals()
     m = row._mapping
     return Totals(
-        requests=int(m["requests"] or 0), errors=int(m["errors"] or 0),
-        input_tokens=int(m["input_tokens"] or 0), output_tokens=int(m["output_tokens"] or 0),
-        cost_usd=float(m["cost_usd"] or 0.0), latency_ms_sum=float(m["latency_ms_sum"] or 0.0),
-        latency_ms_max=float(m["latency_ms_max"] or 0.0),
+        requests=int(m.get("requests") or 0), errors=int(m.get("errors") or 0),
+        input_tokens=int(m.get("input_tokens") or 0), output_tokens=int(m.get("output_tokens") or 0),
+        cost_usd=float(m.get("cost_usd") or 0.0), latency_ms_sum=float(m.get("latency_ms_sum") or 0.0),
+        latency_ms_max=float(m.get("latency_ms_max") or 0.0),
     )
 
 
 # Queries -------------------------------------------------------------------------------------
 
 
-def series(conn: Connection, window: TimeWindow, key_id: int | None = None) -> pd.DataFrame:
+def series(conn: Connection, window: TimeWindow, key_id: int | None = None,
+           fields: tuple[str, ...] = SERIES_FIELDS) -> pd.DataFrame:
     """One row per bucket of the window, oldest first, zero-filled; columns bucket_start, bucket_end,
-    requests, errors, successes, input_tokens, output_tokens, tokens, cost_usd."""
+    the summed `fields` (requests, errors, input_tokens, output_tokens, cost_usd by default) and,
+    when their inputs are there, successes and tokens. Fewer fields is a cheaper scan."""
     hourly = (
-        select(U.c.hour_start.label("h"), *_sum_columns(U, SERIES_FIELDS, with_max=False))
+        select(U.c.hour_start.label("h"), *_sum_columns(U, fields, with_max=False))
         .where(_in_window(window, key_id))
         .group_by(U.c.hour_start)
         .subquery("hourly")
     )
     b = bucket_index(hourly.c.h, window, conn.dialect.name).label("b")
-    stmt = select(b, *[func.sum(hourly.c[f]).label(f) for f in SERIES_FIELDS]).group_by(b)
-    df = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["b", *SERIES_FIELDS])
+    stmt = select(b, *[func.sum(hourly.c[f]).label(f) for f in fields]).group_by(b)
+    df = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["b", *fields])
     df = df.astype({"b": "int64"}).set_index("b").reindex(range(window.bucket_count), fill_value=0)
     df = df.sort_index(ascending=False).reset_index(drop=False)  # oldest bucket first
     spans = [window.bucket_span(int(i)) for i in df["b"]]
     df.insert(0, "bucket_start", [s.start for s in spans])
     df.insert(1, "bucket_end", [s.end for s in spans])
-    for f in ("requests", "errors", "input_tokens", "output_tokens"):
-        df[f] = df[f].astype("int64")
-    df["cost_usd"] = df["cost_usd"].astype("float64")
-    df["successes"] = df["requests"] - df["errors"]
-    df["tokens"] = df["input_tokens"] + df["output_tokens"]
+    for f in fields:
+        df[f] = df[f].astype("float64" if f == "cost_usd" else "int64")
+    if {"requests", "errors"} <= set(fields):
+        df["successes"] = df["requests"] - df["errors"]
+    if {"input_tokens", "output_tokens"} <= set(fields):
+        df["tokens"] = df["input_tokens"] + df["output_tokens"]
     return df.drop(columns="b")
 
 
@@ -135,8 +139,11 @@ def totals_with_previous(conn: Connection, window: TimeWindow, key_id: int | Non
     return _totals(rows.get(1)), _totals(rows.get(0))
 
 
-def window_totals(conn: Connection, window: TimeWindow, key_id: int | None = None) -> Totals:
-    return _totals(conn.execute(select(*_sum_columns(U)).where(_in_window(window, key_id))).first())
+def window_totals(conn: Connection, window: TimeWindow, key_id: int | None = None, *,
+                  cards_only: bool = False) -> Totals:
+    """Sums over the window; `cards_only` skips the latency sums (zero in the result), a cheaper scan."""
+    cols = _sum_columns(U, CARD_FIELDS, with_max=False) if cards_only else _sum_columns(U)
+    return _totals(conn.execute(select(*cols).where(_in_window(window, key_id))).first())
 
 
 def _asset_frame(conn: Connection, df: pd.DataFrame) -> pd.DataFrame:
@@ -367,9 +374,11 @@ def _overview_breakdowns(conn: Connection, window: TimeWindow) -> dict[str, pd.D
 def usage_overview(window: TimeWindow, url: str | None = None, *, compare: bool = False) -> UsageOverview:
     """The Usage page's data. With compare=False the previous period is left to
     `previous_totals` (the page fills the change badges in a second step)."""
-    jobs = [lambda conn: _overview_breakdowns(conn, window), lambda conn: series(conn, window)]
+    # The page charts requests over time only (tokens go by user, group and key): two sums per hour.
+    jobs = [lambda conn: _overview_breakdowns(conn, window),
+            lambda conn: series(conn, window, fields=("requests", "errors"))]
     if compare:
-        jobs.append(lambda conn: window_totals(conn, window.previous()))
+        jobs.append(lambda conn: window_totals(conn, window.previous(), cards_only=True))
     results = _run_concurrently(url, *jobs)
     parts, series_df = results[0], results[1]
     total = parts["total"]
@@ -387,6 +396,7 @@ def usage_overview(window: TimeWindow, url: str | None = None, *, compare: bool 
 
 
 def previous_totals(window: TimeWindow, url: str | None = None, key_id: int | None = None) -> Totals:
-    """Sums over the period of the same length just before `window` (for "change" badges)."""
+    """Sums over the period of the same length just before `window`, for the cards' change badges
+    (latency is not summed: zero in the result)."""
     with _connect(url) as conn:
-        return window_totals(conn, window.previous(), key_id)
+        return window_totals(conn, window.previous(), key_id, cards_only=True)
