@@ -104,6 +104,17 @@ def stacked_time_bars(
 ) -> dict:
     """Stacked bars over time; `stacks` are (column, legend name, colour), bottom first."""
     starts, ends = series["bucket_start"], series["bucket_end"]
+    if len(starts) == 1:  # "Last 1 hour": one hourly rollup, drawn as one labelled bar, not a time axis
+        label = f"{starts[0]:%b %-d, %H:%M}–{ends[0]:%H:%M} UTC"
+        data = [{"type": "bar", "name": name, "marker": {"color": color}, "x": [label], "y": list(series[col]),
+                 "hovertemplate": f"{name}: %{{y:{value_format}}}<extra></extra>"} for col, name, color in stacks]
+        return {
+            "data": data,
+            "layout": _layout(height, barmode="stack", bargap=0.7, hovermode="x unified",
+                              xaxis={"type": "category", "fixedrange": True, "linecolor": AXIS,
+                                     "tickfont": {"size": 12}},
+                              yaxis=_value_axis(y_title)),
+        }
     data = [_time_bars(name, color, starts, ends, series[col], value_format) for col, name, color in stacks]
     return {
         "data": data,

@@ -215,6 +215,16 @@ def key_metrics_view(key_id: int, selection: RangeSelection, now: datetime, url:
     )
 
 
+def _key_labels(keys: pd.DataFrame) -> list[str]:
+    """Chart labels of keys: names are unique per owner only, and Plotly merges equal categories."""
+    names = [str(n) for n in keys.get("name", [])]
+    labels = []
+    for name, public_id, deleted in zip(names, keys.get("public_id", []), keys.get("deleted", [])):
+        label = f"{name} ({public_id})" if names.count(name) > 1 else name
+        labels.append(label + (" · deleted" if deleted else ""))
+    return labels
+
+
 @dataclass
 class UsagePageView:
     has_usage: bool
@@ -258,8 +268,7 @@ def usage_page_view(selection: RangeSelection, now: datetime, metrics_href: Call
         groups_figure=charts.ranking_figure(list(groups.get("name", [])), groups.get("tokens", []), name="Tokens",
                                             color=charts.TEAL),
         keys_figure=charts.ranking_figure(
-            [f"{n} (deleted)" if d else str(n) for n, d in zip(top_keys.get("name", []), top_keys.get("deleted", []))],
-            top_keys.get("tokens", []), name="Tokens", color=charts.GREEN,
+            _key_labels(top_keys), top_keys.get("tokens", []), name="Tokens", color=charts.GREEN,
             hover_extra=[f"Owner: {o}" for o in top_keys.get("owner", [])]),
         latency_figure=charts.latency_figure(list(latency_models.get("name", [])),
                                              [_num(v) or 0 for v in latency_models.get("avg_latency_ms", [])],

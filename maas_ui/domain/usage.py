@@ -75,6 +75,8 @@ EARLIEST_DATE = date(2000, 1, 1)
 
 def bucket_description(window: "TimeWindow") -> str:
     """How the chart's buckets are cut, e.g. "Hourly (UTC)" or "Days ending at 14:00 UTC"."""
+    if window.bucket_count == 1:
+        return "Usage is recorded per hour: the last complete hour is one bucket"
     if window.bucket is Bucket.HOUR:
         return "Hourly buckets (UTC)"
     if window.bucket is Bucket.DAY:
