@@ -91,7 +91,7 @@ def _models_card() -> rx.Component:
         pf.CardBody.create(
             pf.Table.create(
                 pf.Thead.create(pf.Tr.create(
-                    pf.Th.create("Model"), num_th("Requests"), num_th("Success rate"), num_th("Tokens"),
+                    pf.Th.create("Model or asset"), num_th("Requests"), num_th("Success rate"), num_th("Tokens"),
                     num_th("Cost"), num_th("Avg latency"),
                 )),
                 pf.Tbody.create(rx.foreach(s.models, _model_row)),

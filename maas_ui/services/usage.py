@@ -196,7 +196,8 @@ def breakdowns(conn: Connection, window: TimeWindow) -> dict[str, pd.DataFrame]:
     )
 
     def agg(dim: str, id_col, source, *where, group: bool = True):
-        cols = [literal(dim).label("dim"), (id_col if id_col is not None else literal(None)).label("id")]
+        # A typed NULL: PostgreSQL cannot unite an untyped NULL with the integer ids of the other rows.
+        cols = [literal(dim).label("dim"), (id_col if id_col is not None else cast(literal(None), Integer)).label("id")]
         stmt = select(*cols, *_sum_columns(source)).select_from(source)
         if where:
             stmt = stmt.where(*where)
