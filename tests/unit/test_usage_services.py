@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -61,7 +62,15 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def ds(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('usage') / 'usage.db'}"
+    # MAAS_USAGE_TEST_DB_URL runs these tests on another database, e.g. an empty PostgreSQL one
+    # (postgresql+psycopg://...): it is wiped first.
+    url = os.environ.get("MAAS_USAGE_TEST_DB_URL") or f"sqlite:///{tmp_path_factory.mktemp('usage') / 'usage.db'}"
+    if not url.startswith("sqlite"):
+        from sqlalchemy import text
+
+        with db.get_engine(url).begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
     db.migrate(url)
     with db.session(url) as s:
         users = {n: User(username=n, full_name=n.upper(), email=f"{n}@example.com", created_at=T0)
