@@ -165,7 +165,6 @@ def external_link(text: str, href: rx.Var | str) -> rx.Component:
 
 
 # Cards ---------------------------------------------------------------------------------------
-_CHANGE_ICON = {"up": "ArrowUpIcon", "down": "ArrowDownIcon"}
 
 
 def _change_line(card: rx.Var) -> rx.Component:
