@@ -168,7 +168,9 @@ def test_metrics_tab_custom_range(page: Page):
     expect(page).to_have_url(re.compile(rf"start={first.isoformat()}"))
     end.fill(last.isoformat())
     expect(page).to_have_url(re.compile(rf"start={first.isoformat()}&end={last.isoformat()}$"))
-    expect(page.locator(".maas-window-caption")).to_contain_text(f"Custom range: {first:%b} {first.day}, {first.year} 00:00 – ")
+    after = last.fromordinal(last.toordinal() + 1)  # the window ends at the end of the last day
+    expect(page.locator(".maas-window-caption")).to_contain_text(
+        f"Custom range: {first:%b} {first.day}, {first.year} 00:00 – {after:%b} {after.day}, {after.year} 00:00 UTC")
     wait_loaded(page)
     ten_days = exact_requests(page)
     assert 0 < ten_days <= month
