@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -85,7 +85,7 @@ class AiAsset(SQLModel, table=True):
     price_input_per_1m: float | None = None
     price_output_per_1m: float | None = None
     # Vector databases only.
-    size_bytes: int | None = None
+    size_bytes: int | None = Field(default=None, sa_type=BigInteger)  # collections exceed 2**31 bytes
     created_at: datetime
 
 
