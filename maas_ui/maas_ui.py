@@ -10,6 +10,9 @@ from maas_ui.pages.api_key_details import KeyDetailsState, key_details_page
 from maas_ui.pages.api_keys import ApiKeysState, api_keys_page
 from maas_ui.pages.home import HomeState, home_page
 from maas_ui.pages.not_found import not_found_page
+from maas_ui.pages.policies import PoliciesState, policies_page
+from maas_ui.pages.policy_details import PolicyDetailsState, policy_details_page
+from maas_ui.pages.usage import UsageState, usage_page
 from maas_ui.pages.user_management import UserManagementState, user_management_page
 
 
@@ -34,4 +37,8 @@ app.add_page(
 app.add_page(api_keys_page, route=routes.API_KEYS, title=title("API keys"), on_load=ApiKeysState.load)
 for _route in (routes.API_KEY_DETAILS, routes.API_KEY_DETAILS_TAB):
     app.add_page(key_details_page, route=_route, title=title("API key details"), on_load=KeyDetailsState.load)
+app.add_page(policies_page, route=routes.POLICIES, title=title("Policies"), on_load=PoliciesState.load)
+for _route in (routes.POLICY_DETAILS, routes.POLICY_DETAILS_TAB):
+    app.add_page(policy_details_page, route=_route, title=title("Policy details"), on_load=PolicyDetailsState.load)
+app.add_page(usage_page, route=routes.USAGE, title=title("Usage"), on_load=UsageState.load)
 app.add_page(not_found_page, route="404", title=title("Page not found"))

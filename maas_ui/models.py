@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -85,7 +85,7 @@ class AiAsset(SQLModel, table=True):
     price_input_per_1m: float | None = None
     price_output_per_1m: float | None = None
     # Vector databases only.
-    size_bytes: int | None = None
+    size_bytes: int | None = Field(default=None, sa_type=BigInteger)  # collections exceed 2**31 bytes
     created_at: datetime
 
 
@@ -184,6 +184,11 @@ class UsageRollup(SQLModel, table=True):
         UniqueConstraint("key_id", "asset_id", "hour_start", name="uq_usage_key_asset_hour"),
         Index("ix_usage_key_hour", "key_id", "hour_start"),
         Index("ix_usage_hour", "hour_start"),
+        # Covering index for window aggregation per key and asset (migration 0003_usage).
+        Index(
+            "ix_usage_key_asset_hour_cover", "key_id", "asset_id", "hour_start", "requests", "errors",
+            "input_tokens", "output_tokens", "cost_usd", "latency_ms_sum", "latency_ms_max",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

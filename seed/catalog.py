@@ -70,7 +70,7 @@ AGENTS = [
 ]
 
 # Policies: slug, name, description, active, kind, token (limit, value, unit), request (limit, value, unit),
-# budget USD, time window, behaviour, model identifiers (None = All), targets {groups, users(index), sas}
+# budget USD, time window, behaviour, model and MCP server identifiers (None = All), targets {groups, users(index), sas}
 POLICIES = [
     dict(slug="devs-rate-limit-standard", name="Devs rate limit standard",
          description="Standard request rate for developer groups", active=True, kind="RateLimitPolicy",
@@ -84,14 +84,14 @@ POLICIES = [
     dict(slug="large-models-business-hours", name="Large models business hours",
          description="70B-class models only during business hours", active=True, kind="RateLimitPolicy",
          request=(20, 1, "minute"), time=("09:00", "17:00"), behavior="soft",
-         models=["meta-llama/Llama-3.3-70B-Instruct"], groups=["app-developers", "finance-analytics"]),
+         models=["meta-llama/Llama-3.3-70B-Instruct"], mcp_servers=[], groups=["app-developers", "finance-analytics"]),
     dict(slug="service-accounts-throttle", name="Service accounts throttle",
          description="Protects shared capacity from batch jobs", active=True, kind="RateLimitPolicy",
          request=(600, 1, "hour"), token=(2_000_000, 1, "day"),
          service_accounts=["rag-pipeline-sa", "batch-summarizer-sa", "ci-evaluator-sa"]),
     dict(slug="gateway-api-key-auth", name="Gateway API key auth",
-         description="Requires a valid API key on every MaaS route", active=True, kind="AuthPolicy",
-         groups=["platform-admins", "ml-ops"]),
+         description="Requires a valid API key on every MaaS route, with a generous request ceiling",
+         active=True, kind="AuthPolicy", request=(1_200, 1, "minute"), groups=["platform-admins", "ml-ops"]),
     dict(slug="finance-budget-cap", name="Finance budget cap",
          description="Finance analytics spend cap", active=True, kind="TokenRateLimitPolicy",
          token=(100_000, 1, "hour"), budget=80.0, groups=["finance-analytics"], users=[3]),

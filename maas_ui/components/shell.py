@@ -16,6 +16,8 @@ MAIN_ID = "maas-main"
 SETTINGS_NAV: list[tuple[str, str]] = [
     ("API keys", routes.API_KEYS),
     ("User management", routes.USER_MANAGEMENT),
+    ("Policies", routes.POLICIES),
+    ("Usage", routes.USAGE),
 ]
 
 

@@ -38,7 +38,7 @@ def toast_group() -> rx.Component:
             lambda t: pf.Alert.create(
                 variant=t["variant"],
                 title=t["title"],
-                component="h2",  # axe heading-order: a toast may follow any page's h1
+                component="p",  # not a section heading: PF's default h4 would skip levels
                 timeout=8000,
                 on_timeout=ToastState.dismiss(t["id"]),
                 action_close=pf.AlertActionCloseButton.create(

@@ -27,6 +27,14 @@ _ARIA_PROPS = {
 }
 
 
+PF_BASE_CSS = "@patternfly/react-core/dist/styles/base.css"
+# PatternFly's utility classes (pf-v6-u-*): spacing, text, display, flex, sizing, alignment.
+PF_UTILITY_CSS = [
+    f"@patternfly/react-styles/css/utilities/{name}/{name.lower()}.css"
+    for name in ("Spacing", "Text", "Display", "Flex", "Sizing", "Alignment")
+]
+
+
 class PFComponent(rx.Component):
     """A @patternfly/react-core component. Importing any of them brings PF's base CSS once."""
 
@@ -34,7 +42,7 @@ class PFComponent(rx.Component):
     _rename_props = _ARIA_PROPS
 
     def add_imports(self) -> dict[str, Any]:
-        return {"": "@patternfly/react-core/dist/styles/base.css"}
+        return {"": [PF_BASE_CSS, *PF_UTILITY_CSS]}
 
 
 class PFTableComponent(rx.Component):

@@ -243,6 +243,7 @@ class Button(PFComponent):
     component: rx.Var[str]
     href: rx.Var[str]
     target: rx.Var[str]
+    rel: rx.Var[str]
     form: rx.Var[str]
 
 
@@ -269,7 +270,7 @@ class Alert(PFComponent):
     tag = "Alert"
     variant: rx.Var[str]  # success | danger | warning | info | custom
     title: rx.Var[str]
-    component: rx.Var[str]  # the title element, h1..h6; PF defaults to h4 (axe heading-order on most pages)
+    component: rx.Var[str]  # the title element; PF defaults to h4, which breaks heading order under an h1
     is_inline: rx.Var[bool]
     is_plain: rx.Var[bool]
     timeout: rx.Var[int]

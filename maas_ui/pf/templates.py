@@ -36,6 +36,7 @@ class SimpleSelect(PFTemplateComponent):
     initial_options: rx.Var[list[dict]]
     toggle_content: rx.Var[rx.Component]
     toggle_width: rx.Var[str]
+    toggle_props: rx.Var[dict]  # e.g. {"aria-label": ...} for the toggle button
     is_disabled: rx.Var[bool]
     popper_props: rx.Var[dict]
     on_select: rx.EventHandler[_value_spec]

@@ -1,0 +1,583 @@
+"""Policies: IDs, form validation, rule labels, effective policies of a key, tightest limits.
+
+Pure logic over plain values and dataclasses: no database, no Reflex.
+
+Asset scope. A policy has a Models selector and an MCP servers selector; each is either
+"All" (no restriction on that asset kind) or a list of chosen assets. A policy with both
+selectors at "All" is unrestricted: it covers every asset behind the gateway, vector
+databases and agents included. Otherwise it covers the models and MCP servers its selectors
+allow (a selector left at "All" allows every asset of its kind) and nothing else. A key is
+affected when it can reach at least one covered asset (an unrestricted policy affects every
+key, even one with no assets yet).
+
+Targets. A policy applies to a key when a target is the key's owner: the owning user
+directly or through one of that user's groups, the owning group, or the owning service
+account. Inactive policies apply to nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+WINDOW_UNITS = ("minute", "hour", "day")
+UNIT_MINUTES = {"minute": 1, "hour": 60, "day": 24 * 60}
+OVER_LIMIT_BEHAVIORS = ("hard", "soft")
+
+NAME_MAX = 80
+DESCRIPTION_MAX = 1024
+POLICY_ID_MAX = 63  # a DNS label, so that manifest names derived from it stay valid
+LIMIT_MAX = 2_000_000_000  # fits a 32-bit integer column on every database
+WINDOW_MAX = 1000  # 1,000 days = 24000h: still a valid Kuadrant duration
+BUDGET_MAX = 1_000_000_000.0
+
+USER = "user"
+GROUP = "group"
+SERVICE_ACCOUNT = "service_account"
+TARGET_KIND_LABELS = {GROUP: "Group", USER: "User", SERVICE_ACCOUNT: "Service account"}
+
+MODEL = "model"
+MCP_SERVER = "mcp_server"
+
+AUTH_POLICY = "AuthPolicy"
+RATE_LIMIT_POLICY = "RateLimitPolicy"
+TOKEN_RATE_LIMIT_POLICY = "TokenRateLimitPolicy"
+
+_POLICY_ID_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+_TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_INT_RE = re.compile(r"^(\d+|\d{1,3}(,\d{3})+)$")
+
+
+# IDs --------------------------------------------------------------------------------------
+def slugify(text: str, max_length: int = POLICY_ID_MAX) -> str:
+    """Lowercase, anything but letters and digits becomes one dash, no dash at either end."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.strip().lower()).strip("-")
+    return slug[:max_length].rstrip("-")
+
+
+def derive_policy_id(name: str, taken: Iterable[str] = ()) -> str:
+    """The policy ID for a name: its slug, made unique with -2, -3, ... ("" when the name has no letter or digit)."""
+    base = slugify(name)
+    if not base:
+        return ""
+    taken = set(taken)
+    if base not in taken:
+        return base
+    n = 2
+    while True:
+        suffix = f"-{n}"
+        candidate = base[: POLICY_ID_MAX - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
+
+
+# The form -------------------------------------------------------------------------------
+@dataclass
+class PolicyForm:
+    """What the Create/Edit policy modal submits, as typed (strings) or picked (ids).
+
+    An empty model or MCP server selection means "All". `policy_id` empty means "derive it
+    from the name" (the modal shows the derived ID; an edit keeps the existing one).
+    """
+
+    name: str = ""
+    description: str = ""
+    policy_id: str = ""
+    model_ids: list[int] = field(default_factory=list)
+    mcp_server_ids: list[int] = field(default_factory=list)
+    token_limit: str = ""
+    token_window_value: str = "1"
+    token_window_unit: str = "minute"
+    request_limit: str = ""
+    request_window_value: str = "1"
+    request_window_unit: str = "minute"
+    budget_usd: str = ""
+    time_limit: bool = False
+    time_start: str = ""
+    time_end: str = ""
+    over_limit_behavior: str = "hard"
+    group_ids: list[int] = field(default_factory=list)
+    user_ids: list[int] = field(default_factory=list)
+    service_account_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PolicyInput:
+    """A validated form, typed and normalised, ready to store."""
+
+    name: str
+    description: str
+    token_limit: int | None
+    token_window_value: int | None
+    token_window_unit: str | None
+    request_limit: int | None
+    request_window_value: int | None
+    request_window_unit: str | None
+    budget_usd: float | None
+    time_window_start: str | None
+    time_window_end: str | None
+    over_limit_behavior: str
+    model_ids: tuple[int, ...]
+    mcp_server_ids: tuple[int, ...]
+    group_ids: tuple[int, ...]
+    user_ids: tuple[int, ...]
+    service_account_ids: tuple[int, ...]
+
+    @property
+    def all_models(self) -> bool:
+        return not self.model_ids
+
+    @property
+    def all_mcp_servers(self) -> bool:
+        return not self.mcp_server_ids
+
+    @property
+    def primary_kind(self) -> str:
+        return primary_kind(self.token_limit, self.request_limit)
+
+
+def _parse_int(raw: str) -> int | None:
+    text = (raw or "").strip().replace("_", "")
+    if not _INT_RE.match(text):
+        return None
+    return int(text.replace(",", ""))
+
+
+def _parse_number(raw: str) -> float | None:
+    text = (raw or "").strip().lstrip("$").replace(",", "")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value and value not in (float("inf"), float("-inf")) else None
+
+
+def normalize_time(raw: str) -> str | None:
+    """'9:00' -> '09:00'; None when not a 24-hour HH:MM time."""
+    m = _TIME_RE.match((raw or "").strip())
+    return f"{int(m.group(1)):02d}:{m.group(2)}" if m else None
+
+
+def _check_limit(errors: dict[str, str], form: PolicyForm, prefix: str, noun: str) -> None:
+    raw = getattr(form, f"{prefix}_limit").strip()
+    if not raw:
+        return
+    value = _parse_int(raw)
+    if value is None:
+        if _parse_number(raw) is not None and _parse_number(raw) <= 0:
+            errors[f"{prefix}_limit"] = f"The {noun} limit must be greater than 0."
+        else:
+            errors[f"{prefix}_limit"] = f"Enter the {noun} limit as a whole number, such as 10000."
+    elif value <= 0:
+        errors[f"{prefix}_limit"] = f"The {noun} limit must be greater than 0."
+    elif value > LIMIT_MAX:
+        errors[f"{prefix}_limit"] = f"The {noun} limit can be at most {LIMIT_MAX:,}."
+    window = _parse_int(getattr(form, f"{prefix}_window_value"))
+    if window is None or not 1 <= window <= WINDOW_MAX:
+        errors[f"{prefix}_window_value"] = f"Enter a whole number of periods from 1 to {WINDOW_MAX:,}."
+    if getattr(form, f"{prefix}_window_unit") not in WINDOW_UNITS:
+        errors[f"{prefix}_window_unit"] = "Choose minute, hour or day."
+
+
+def validate_policy_form(
+    form: PolicyForm,
+    *,
+    taken_names: Iterable[str] = (),
+    taken_ids: Iterable[str] = (),
+) -> dict[str, str]:
+    """Field -> message for everything that blocks saving (empty dict: valid).
+
+    `taken_names` / `taken_ids` are those of the *other* policies (leave the edited policy out).
+    The key "limits" carries the form-level "no limit at all" message.
+    """
+    errors: dict[str, str] = {}
+    name = form.name.strip()
+    if not name:
+        errors["name"] = "Enter a name for the policy."
+    elif len(name) > NAME_MAX:
+        errors["name"] = f"Use at most {NAME_MAX} characters for the name (this one has {len(name)})."
+    elif name.casefold() in {n.strip().casefold() for n in taken_names}:
+        errors["name"] = f'A policy named "{name}" already exists. Choose another name.'
+    elif not slugify(name):
+        errors["name"] = "Use at least one letter or digit in the name: the policy ID is made from it."
+
+    policy_id = form.policy_id.strip()
+    if policy_id:
+        if len(policy_id) > POLICY_ID_MAX or not _POLICY_ID_RE.match(policy_id):
+            errors["policy_id"] = (
+                f"Use lowercase letters, digits and dashes for the ID (at most {POLICY_ID_MAX} characters, "
+                "no dash at either end)."
+            )
+        elif policy_id in set(taken_ids):
+            errors["policy_id"] = f'The ID "{policy_id}" is already used by another policy.'
+
+    if len(form.description.strip()) > DESCRIPTION_MAX:
+        errors["description"] = f"Use at most {DESCRIPTION_MAX:,} characters for the description."
+
+    _check_limit(errors, form, "token", "token")
+    _check_limit(errors, form, "request", "rate")
+
+    if form.budget_usd.strip():
+        budget = _parse_number(form.budget_usd)
+        if budget is None:
+            errors["budget_usd"] = "Enter the budget as an amount in US dollars, such as 250 or 99.50."
+        elif budget <= 0:
+            errors["budget_usd"] = "The budget must be greater than $0."
+        elif budget > BUDGET_MAX:
+            errors["budget_usd"] = f"The budget can be at most ${BUDGET_MAX:,.0f}."
+
+    if form.time_limit:
+        start, end = normalize_time(form.time_start), normalize_time(form.time_end)
+        if start is None:
+            errors["time_start"] = (
+                "Enter a start time as HH:MM (24-hour)." if form.time_start.strip() else "Enter a start time."
+            )
+        if end is None:
+            errors["time_end"] = (
+                "Enter an end time as HH:MM (24-hour)." if form.time_end.strip() else "Enter an end time."
+            )
+        if start is not None and end is not None and end <= start:
+            errors["time_end"] = f"The end time must be after the start time ({start})."
+
+    if form.over_limit_behavior not in OVER_LIMIT_BEHAVIORS:
+        errors["over_limit_behavior"] = "Choose hard throttle or soft throttle."
+
+    has_limit = bool(form.token_limit.strip() or form.request_limit.strip() or form.budget_usd.strip()
+                     or form.time_limit)
+    if not has_limit:
+        errors["limits"] = "Set at least one limit: a token limit, a rate limit, a time limit or a budget."
+    return errors
+
+
+def form_warnings(form: PolicyForm) -> dict[str, str]:
+    """Field -> message for what does not block saving but deserves a second look."""
+    warnings: dict[str, str] = {}
+    if not (form.group_ids or form.user_ids or form.service_account_ids):
+        warnings["targets"] = (
+            "No targets: this policy applies to nobody until you add a group, a user or a service account."
+        )
+    return warnings
+
+
+def parse_policy_form(form: PolicyForm) -> PolicyInput:
+    """The typed form. Call only after validate_policy_form returned no errors."""
+
+    def limit(prefix: str) -> tuple[int | None, int | None, str | None]:
+        value = _parse_int(getattr(form, f"{prefix}_limit"))
+        if value is None:
+            return None, None, None
+        return value, _parse_int(getattr(form, f"{prefix}_window_value")), getattr(form, f"{prefix}_window_unit")
+
+    token, request = limit("token"), limit("request")
+    budget = _parse_number(form.budget_usd) if form.budget_usd.strip() else None
+    start = normalize_time(form.time_start) if form.time_limit else None
+    end = normalize_time(form.time_end) if form.time_limit else None
+    return PolicyInput(
+        name=form.name.strip(),
+        description=form.description.strip(),
+        token_limit=token[0], token_window_value=token[1], token_window_unit=token[2],
+        request_limit=request[0], request_window_value=request[1], request_window_unit=request[2],
+        budget_usd=round(budget, 2) if budget is not None else None,
+        time_window_start=start, time_window_end=end,
+        over_limit_behavior=form.over_limit_behavior,
+        model_ids=tuple(sorted(set(form.model_ids))),
+        mcp_server_ids=tuple(sorted(set(form.mcp_server_ids))),
+        group_ids=tuple(sorted(set(form.group_ids))),
+        user_ids=tuple(sorted(set(form.user_ids))),
+        service_account_ids=tuple(sorted(set(form.service_account_ids))),
+    )
+
+
+# Labels ---------------------------------------------------------------------------------
+def window_label(value: int, unit: str) -> str:
+    """'1 min', '15 min', '1 hour', '2 hours', '1 day', '7 days'."""
+    if unit == "minute":
+        return f"{value} min"
+    return f"{value} {unit}" + ("" if value == 1 else "s")
+
+
+def money_label(amount: float) -> str:
+    return f"${amount:,.0f}" if float(amount).is_integer() else f"${amount:,.2f}"
+
+
+def token_rule_label(limit: int, window_value: int, window_unit: str) -> str:
+    return f"Token limit {limit:,} / {window_label(window_value, window_unit)}"
+
+
+def rate_rule_label(limit: int, window_value: int, window_unit: str) -> str:
+    return f"Rate limit {limit:,} / {window_label(window_value, window_unit)}"
+
+
+def time_rule_label(start: str, end: str) -> str:
+    return f"Time limit {start}-{end}"
+
+
+def budget_rule_label(amount: float) -> str:
+    return f"Budget {money_label(amount)} / month"
+
+
+def primary_kind(token_limit: int | None, request_limit: int | None) -> str:
+    """The Kuadrant kind stored on the policy row: tokens first, then requests, else access only."""
+    if token_limit:
+        return TOKEN_RATE_LIMIT_POLICY
+    if request_limit:
+        return RATE_LIMIT_POLICY
+    return AUTH_POLICY
+
+
+def kuadrant_kinds(token_limit: int | None, request_limit: int | None) -> tuple[str, ...]:
+    """The Kuadrant kinds that enforce a policy (what the YAML tab generates)."""
+    kinds = [AUTH_POLICY]
+    if request_limit:
+        kinds.append(RATE_LIMIT_POLICY)
+    if token_limit:
+        kinds.append(TOKEN_RATE_LIMIT_POLICY)
+    return tuple(kinds)
+
+
+# Facts for resolution and manifests -----------------------------------------------------
+@dataclass(frozen=True)
+class Target:
+    kind: str  # user | group | service_account
+    id: int
+    name: str  # username, group name or service account name
+    namespace: str = ""  # service accounts only
+
+    @property
+    def kind_label(self) -> str:
+        return TARGET_KIND_LABELS[self.kind]
+
+    @property
+    def identity(self) -> str:
+        """The user id the gateway sees for a user's or a service account's key."""
+        if self.kind == SERVICE_ACCOUNT:
+            return f"system:serviceaccount:{self.namespace}:{self.name}"
+        return self.name
+
+
+@dataclass(frozen=True)
+class AssetRef:
+    id: int
+    kind: str  # model | mcp_server | vector_db | agent
+    name: str
+    identifier: str = ""
+
+    @property
+    def route_name(self) -> str:
+        """The HTTPRoute publishing this asset on the gateway (models by name, others by identifier)."""
+        return slugify(self.name if self.kind == MODEL else (self.identifier or self.name), 253)
+
+
+@dataclass(frozen=True)
+class PolicyFacts:
+    slug: str
+    name: str
+    description: str = ""
+    is_active: bool = True
+    token_limit: int | None = None
+    token_window_value: int | None = None
+    token_window_unit: str | None = None
+    request_limit: int | None = None
+    request_window_value: int | None = None
+    request_window_unit: str | None = None
+    budget_usd: float | None = None
+    time_window_start: str | None = None
+    time_window_end: str | None = None
+    over_limit_behavior: str = "hard"
+    all_models: bool = True
+    all_mcp_servers: bool = True
+    models: tuple[AssetRef, ...] = ()  # the chosen ones when not all_models
+    mcp_servers: tuple[AssetRef, ...] = ()
+    targets: tuple[Target, ...] = ()
+
+    @property
+    def unrestricted(self) -> bool:
+        return self.all_models and self.all_mcp_servers
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return kuadrant_kinds(self.token_limit, self.request_limit)
+
+    @property
+    def rules(self) -> list[str]:
+        return policy_rules(self)
+
+    def covers(self, asset_id: int, asset_kind: str) -> bool:
+        """Whether the policy's asset scope includes this asset."""
+        if self.unrestricted:
+            return True
+        if asset_kind == MODEL:
+            return self.all_models or asset_id in {a.id for a in self.models}
+        if asset_kind == MCP_SERVER:
+            return self.all_mcp_servers or asset_id in {a.id for a in self.mcp_servers}
+        return False
+
+    def targets_of(self, kind: str) -> list[Target]:
+        return [t for t in self.targets if t.kind == kind]
+
+
+def policy_rules(p: PolicyFacts) -> list[str]:
+    """The Rules column: one label per limit, in a fixed order."""
+    rules = []
+    if p.token_limit:
+        rules.append(token_rule_label(p.token_limit, p.token_window_value or 1, p.token_window_unit or "minute"))
+    if p.request_limit:
+        rules.append(rate_rule_label(p.request_limit, p.request_window_value or 1, p.request_window_unit or "minute"))
+    if p.time_window_start and p.time_window_end:
+        rules.append(time_rule_label(p.time_window_start, p.time_window_end))
+    if p.budget_usd:
+        rules.append(budget_rule_label(p.budget_usd))
+    return rules
+
+
+@dataclass(frozen=True)
+class KeyFacts:
+    public_id: str
+    name: str
+    owner_kind: str  # user | group | service_account
+    owner_id: int
+    owner_name: str = ""
+    owner_group_ids: frozenset[int] = frozenset()  # the owner user's groups (users only)
+    assets: tuple[AssetRef, ...] = ()
+    tokens_per_minute: int | None = None
+    requests_per_minute: int | None = None
+    budget_usd: float | None = None
+
+
+# Effective policies --------------------------------------------------------------------
+@dataclass(frozen=True)
+class EffectivePolicy:
+    """One row of a key's Policies tab. `slug` is None for the key's own limits."""
+
+    slug: str | None
+    name: str
+    description: str
+    kinds: tuple[str, ...]
+    rules: tuple[str, ...]
+    reasons: tuple[str, ...]
+    key_level: bool = False
+
+
+def match_reasons(policy: PolicyFacts, key: KeyFacts) -> list[str]:
+    """Why a policy's targets reach a key's owner ([] when they do not)."""
+    reasons = []
+    for t in policy.targets:
+        if t.kind != key.owner_kind and not (t.kind == GROUP and key.owner_kind == USER):
+            continue
+        if t.kind == key.owner_kind and t.id == key.owner_id:
+            reasons.append({
+                USER: f"Targets the owner, user {t.name}",
+                GROUP: f"Targets the owning group {t.name}",
+                SERVICE_ACCOUNT: f"Targets the owning service account {t.name}",
+            }[t.kind])
+        elif t.kind == GROUP and key.owner_kind == USER and t.id in key.owner_group_ids:
+            reasons.append(f"Targets group {t.name}, which the owner belongs to")
+    return reasons
+
+
+def scope_overlaps(policy: PolicyFacts, key: KeyFacts) -> bool:
+    if policy.unrestricted:
+        return True
+    return any(policy.covers(a.id, a.kind) for a in key.assets)
+
+
+def policy_applies(policy: PolicyFacts, key: KeyFacts) -> bool:
+    return policy.is_active and scope_overlaps(policy, key) and bool(match_reasons(policy, key))
+
+
+KEY_LEVEL_NAME = "API key limits"
+
+
+def key_level_policy(key: KeyFacts) -> EffectivePolicy | None:
+    """The key's own limits, shown as a policy (None when the key sets no limit)."""
+    rules = []
+    if key.tokens_per_minute:
+        rules.append(token_rule_label(key.tokens_per_minute, 1, "minute"))
+    if key.requests_per_minute:
+        rules.append(rate_rule_label(key.requests_per_minute, 1, "minute"))
+    if key.budget_usd:
+        rules.append(f"Budget {money_label(key.budget_usd)}")
+    if not rules:
+        return None
+    kinds = [k for k in kuadrant_kinds(key.tokens_per_minute, key.requests_per_minute) if k != AUTH_POLICY]
+    return EffectivePolicy(
+        slug=None, name=KEY_LEVEL_NAME, description="Limits set on this API key itself",
+        kinds=tuple(kinds), rules=tuple(rules), reasons=("Set on the key",), key_level=True,
+    )
+
+
+def effective_policies(policies: Iterable[PolicyFacts], key: KeyFacts) -> list[EffectivePolicy]:
+    """Active policies reaching the key (by name), then the key's own limits."""
+    rows = []
+    for p in sorted(policies, key=lambda p: (p.name.casefold(), p.slug)):
+        if not policy_applies(p, key):
+            continue
+        rows.append(EffectivePolicy(
+            slug=p.slug, name=p.name, description=p.description, kinds=p.kinds,
+            rules=tuple(p.rules), reasons=tuple(match_reasons(p, key)),
+        ))
+    own = key_level_policy(key)
+    if own is not None:
+        rows.append(own)
+    return rows
+
+
+# Tightest limits -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class TightestLimit:
+    """The limit that binds first for one dimension, and who sets it."""
+
+    dimension: str  # tokens | requests | budget
+    label: str  # e.g. "10,000 tokens / 1 min"
+    per_minute: float | None  # tokens and requests: the rate, normalised per minute
+    amount: float | None  # budget: USD
+    source_name: str
+    source_slug: str | None  # None: the key's own limit
+    key_level: bool = False
+
+
+def per_minute(limit: int, window_value: int, window_unit: str) -> float:
+    return limit / (window_value * UNIT_MINUTES[window_unit])
+
+
+def tightest_limits(policies: Iterable[PolicyFacts], key: KeyFacts) -> dict[str, TightestLimit | None]:
+    """For tokens, requests and budget: the tightest limit among the applying policies and the key.
+
+    Rates are compared per minute (so 200,000 tokens / 1 day is tighter than 1,000 / 1 min);
+    on a tie the key's own limit wins, then the policy first by name. Budgets compare in USD
+    (a policy's budget renews monthly; the key's is the key's own cap).
+    """
+    applying = sorted((p for p in policies if policy_applies(p, key)), key=lambda p: (p.name.casefold(), p.slug))
+    candidates: dict[str, list[tuple[tuple, TightestLimit]]] = {"tokens": [], "requests": [], "budget": []}
+
+    def add_rate(dim: str, noun: str, limit, value, unit, name, slug, key_level):
+        rate = per_minute(limit, value, unit)
+        label = f"{limit:,} {noun} / {window_label(value, unit)}"
+        candidates[dim].append(((rate, 0 if key_level else 1), TightestLimit(
+            dim, label, rate, None, name, slug, key_level)))
+
+    if key.tokens_per_minute:
+        add_rate("tokens", "tokens", key.tokens_per_minute, 1, "minute", KEY_LEVEL_NAME, None, True)
+    if key.requests_per_minute:
+        add_rate("requests", "requests", key.requests_per_minute, 1, "minute", KEY_LEVEL_NAME, None, True)
+    if key.budget_usd:
+        candidates["budget"].append(((key.budget_usd, 0), TightestLimit(
+            "budget", money_label(key.budget_usd), None, key.budget_usd, KEY_LEVEL_NAME, None, True)))
+    for p in applying:
+        if p.token_limit:
+            add_rate("tokens", "tokens", p.token_limit, p.token_window_value or 1, p.token_window_unit or "minute",
+                     p.name, p.slug, False)
+        if p.request_limit:
+            add_rate("requests", "requests", p.request_limit, p.request_window_value or 1,
+                     p.request_window_unit or "minute", p.name, p.slug, False)
+        if p.budget_usd:
+            candidates["budget"].append(((p.budget_usd, 1), TightestLimit(
+                "budget", f"{money_label(p.budget_usd)} / month", None, p.budget_usd, p.name, p.slug, False)))
+    result: dict[str, TightestLimit | None] = {}
+    for dim, items in candidates.items():
+        # Stable sort: equal keys keep insertion order (key first, then policies by name).
+        result[dim] = min(items, key=lambda item: item[0])[1] if items else None
+    return result
+

@@ -1,0 +1,618 @@
+"""Policies: list, details, create/edit, activate/deactivate, delete, effective policies of a key,
+the keys a policy applies to, and its Kuadrant manifests. No Reflex import.
+
+A sqlmodel Session goes in, plain frozen dataclasses come out. Every change writes an AuditLog
+row whose actor is the signed-in demo user.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import Session, select
+
+from maas_ui.domain import manifests as mf
+from maas_ui.domain import policies as dom
+from maas_ui.domain.keys import display_status
+from maas_ui.models import (
+    AiAsset,
+    ApiKey,
+    ApiKeyAsset,
+    AssetKind,
+    AuditLog,
+    Group,
+    GroupMembership,
+    OverLimitBehavior,
+    OwnerKind,
+    Policy,
+    PolicyAsset,
+    PolicyTarget,
+    ServiceAccount,
+    User,
+)
+from maas_ui.settings import demo_user
+
+STATUS_FILTERS = ("active", "inactive")
+SORT_FIELDS = ("name", "status", "updated", "created")
+
+
+# Errors ------------------------------------------------------------------------------------
+class PolicyNotFound(LookupError):
+    """No policy with that ID."""
+
+
+class ValidationError(ValueError):
+    """The form cannot be saved: `errors` maps a field to a human message."""
+
+    def __init__(self, errors: dict[str, str], warnings: dict[str, str] | None = None):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+        self.warnings = warnings or {}
+
+
+# Results -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TargetLabel:
+    kind: str  # user | group | service_account
+    kind_label: str  # User | Group | Service account
+    name: str
+
+
+@dataclass(frozen=True)
+class PolicyRow:
+    slug: str
+    name: str
+    description: str
+    is_active: bool
+    status: str  # Active | Inactive
+    targets: tuple[TargetLabel, ...]  # groups, then users, then service accounts, each by name
+    rules: tuple[str, ...]
+    kinds: tuple[str, ...]
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class PolicyListQuery:
+    search: str = ""
+    status: str = ""  # "" (all) | active | inactive
+    sort: str = "name"
+    descending: bool = False
+
+    def normalized(self) -> "PolicyListQuery":
+        return PolicyListQuery(
+            search=self.search.strip(),
+            status=self.status if self.status in STATUS_FILTERS else "",
+            sort=self.sort if self.sort in SORT_FIELDS else "name",
+            descending=bool(self.descending),
+        )
+
+
+@dataclass(frozen=True)
+class PolicyList:
+    rows: tuple[PolicyRow, ...]
+    total_all: int  # policies in the database, whatever the filters (tells "none yet" from "no match")
+
+
+@dataclass(frozen=True)
+class PolicyDetail:
+    facts: dom.PolicyFacts
+    rules: tuple[str, ...]
+    kinds: tuple[str, ...]
+    models_label: str  # "All" or the chosen names
+    mcp_servers_label: str
+    groups: tuple[str, ...]
+    users: tuple[str, ...]
+    service_accounts: tuple[str, ...]
+    token_limit_label: str  # "10,000 tokens / 1 min" or "No limit"
+    rate_limit_label: str
+    time_limit_label: str  # "09:00-17:00" or "None"
+    budget_label: str
+    over_limit_label: str
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+
+    @property
+    def slug(self) -> str:
+        return self.facts.slug
+
+    @property
+    def name(self) -> str:
+        return self.facts.name
+
+
+@dataclass(frozen=True)
+class Option:
+    id: int
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class FormOptions:
+    models: tuple[Option, ...]
+    mcp_servers: tuple[Option, ...]
+    groups: tuple[Option, ...]
+    users: tuple[Option, ...]
+    service_accounts: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
+class PolicyKey:
+    """A key a policy applies to (the policy's API keys tab)."""
+
+    public_id: str
+    name: str
+    owner: str
+    owner_kind_label: str
+    status: str  # Active | Expired | Disabled
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KeyPolicies:
+    """A key's Policies tab: the effective policies and the tightest limit of each dimension."""
+
+    public_id: str
+    key_name: str
+    policies: tuple[dom.EffectivePolicy, ...]
+    tightest: dict[str, dom.TightestLimit | None] = field(default_factory=dict)
+
+
+# Loading -----------------------------------------------------------------------------------
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _enum_value(v) -> str:
+    return v.value if hasattr(v, "value") else str(v)
+
+
+def _asset_ref(a: AiAsset) -> dom.AssetRef:
+    return dom.AssetRef(id=a.id, kind=_enum_value(a.kind), name=a.name, identifier=a.identifier)
+
+
+def _load_facts(s: Session, policies: list[Policy]) -> dict[int, dom.PolicyFacts]:
+    """PolicyFacts for each policy row, with targets and chosen assets resolved in a few queries."""
+    ids = [p.id for p in policies]
+    if not ids:
+        return {}
+    targets = s.exec(select(PolicyTarget).where(PolicyTarget.policy_id.in_(ids))).all()
+    assets = s.exec(
+        select(PolicyAsset.policy_id, AiAsset).join(AiAsset, AiAsset.id == PolicyAsset.asset_id)
+        .where(PolicyAsset.policy_id.in_(ids))
+    ).all()
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for t in targets:
+        by_kind[_enum_value(t.target_kind)].add(t.target_id)
+    users = {u.id: u for u in s.exec(select(User).where(User.id.in_(by_kind[dom.USER])))} if by_kind[dom.USER] else {}
+    groups = ({g.id: g for g in s.exec(select(Group).where(Group.id.in_(by_kind[dom.GROUP])))}
+              if by_kind[dom.GROUP] else {})
+    sas = ({a.id: a for a in s.exec(select(ServiceAccount).where(ServiceAccount.id.in_(by_kind[dom.SERVICE_ACCOUNT])))}
+           if by_kind[dom.SERVICE_ACCOUNT] else {})
+    targets_of: dict[int, list[dom.Target]] = defaultdict(list)
+    for t in targets:
+        kind = _enum_value(t.target_kind)
+        if kind == dom.USER and t.target_id in users:
+            targets_of[t.policy_id].append(dom.Target(kind, t.target_id, users[t.target_id].username))
+        elif kind == dom.GROUP and t.target_id in groups:
+            targets_of[t.policy_id].append(dom.Target(kind, t.target_id, groups[t.target_id].name))
+        elif kind == dom.SERVICE_ACCOUNT and t.target_id in sas:
+            sa = sas[t.target_id]
+            targets_of[t.policy_id].append(dom.Target(kind, t.target_id, sa.name, sa.namespace))
+    models_of: dict[int, list[dom.AssetRef]] = defaultdict(list)
+    mcp_of: dict[int, list[dom.AssetRef]] = defaultdict(list)
+    for policy_id, asset in assets:
+        ref = _asset_ref(asset)
+        if ref.kind == dom.MODEL:
+            models_of[policy_id].append(ref)
+        elif ref.kind == dom.MCP_SERVER:
+            mcp_of[policy_id].append(ref)
+    order = {dom.GROUP: 0, dom.USER: 1, dom.SERVICE_ACCOUNT: 2}
+    facts = {}
+    for p in policies:
+        facts[p.id] = dom.PolicyFacts(
+            slug=p.slug, name=p.name, description=p.description, is_active=p.is_active,
+            token_limit=p.token_limit, token_window_value=p.token_window_value, token_window_unit=p.token_window_unit,
+            request_limit=p.request_limit, request_window_value=p.request_window_value,
+            request_window_unit=p.request_window_unit, budget_usd=p.budget_usd,
+            time_window_start=p.time_window_start, time_window_end=p.time_window_end,
+            over_limit_behavior=_enum_value(p.over_limit_behavior),
+            all_models=p.all_models, all_mcp_servers=p.all_mcp_servers,
+            models=tuple(sorted(models_of[p.id], key=lambda a: a.name.casefold())),
+            mcp_servers=tuple(sorted(mcp_of[p.id], key=lambda a: a.name.casefold())),
+            targets=tuple(sorted(targets_of[p.id], key=lambda t: (order[t.kind], t.name.casefold()))),
+        )
+    return facts
+
+
+def _policy(s: Session, slug: str) -> Policy:
+    p = s.exec(select(Policy).where(Policy.slug == slug)).first()
+    if p is None:
+        raise PolicyNotFound(slug)
+    return p
+
+
+def _row(p: Policy, facts: dom.PolicyFacts) -> PolicyRow:
+    return PolicyRow(
+        slug=p.slug, name=p.name, description=p.description, is_active=p.is_active,
+        status="Active" if p.is_active else "Inactive",
+        targets=tuple(TargetLabel(t.kind, t.kind_label, t.name) for t in facts.targets),
+        rules=tuple(facts.rules), kinds=facts.kinds, updated_at=p.updated_at,
+    )
+
+
+# Reading -----------------------------------------------------------------------------------
+def list_policies(s: Session, query: PolicyListQuery = PolicyListQuery()) -> PolicyList:
+    q = query.normalized()
+    stmt = select(Policy)
+    if q.search:
+        term = f"%{q.search.lower()}%"
+        stmt = stmt.where(or_(func.lower(Policy.name).like(term), func.lower(Policy.slug).like(term),
+                              func.lower(Policy.description).like(term)))
+    if q.status:
+        stmt = stmt.where(Policy.is_active == (q.status == "active"))
+    name_key = func.lower(Policy.name)
+    order = {
+        "name": [name_key],
+        "status": [Policy.is_active.desc() if not q.descending else Policy.is_active.asc(), name_key],
+        "updated": [Policy.updated_at, name_key],
+        "created": [Policy.created_at, name_key],
+    }[q.sort]
+    if q.descending and q.sort != "status":
+        order = [order[0].desc(), *order[1:]]
+    policies = list(s.exec(stmt.order_by(*order, Policy.id)).all())
+    facts = _load_facts(s, policies)
+    total_all = s.exec(select(func.count()).select_from(Policy)).one()
+    return PolicyList(rows=tuple(_row(p, facts[p.id]) for p in policies), total_all=total_all)
+
+
+def _limit_label(limit, value, unit, noun) -> str:
+    return f"{limit:,} {noun} / {dom.window_label(value or 1, unit or 'minute')}" if limit else "No limit"
+
+
+def get_policy(s: Session, slug: str) -> PolicyDetail | None:
+    p = s.exec(select(Policy).where(Policy.slug == slug)).first()
+    if p is None:
+        return None
+    f = _load_facts(s, [p])[p.id]
+    return PolicyDetail(
+        facts=f, rules=tuple(f.rules), kinds=f.kinds,
+        models_label="All" if f.all_models else (", ".join(a.name for a in f.models) or "None"),
+        mcp_servers_label="All" if f.all_mcp_servers else (", ".join(a.name for a in f.mcp_servers) or "None"),
+        groups=tuple(t.name for t in f.targets_of(dom.GROUP)),
+        users=tuple(t.name for t in f.targets_of(dom.USER)),
+        service_accounts=tuple(t.name for t in f.targets_of(dom.SERVICE_ACCOUNT)),
+        token_limit_label=_limit_label(f.token_limit, f.token_window_value, f.token_window_unit, "tokens"),
+        rate_limit_label=_limit_label(f.request_limit, f.request_window_value, f.request_window_unit, "requests"),
+        time_limit_label=(f"{f.time_window_start}-{f.time_window_end}"
+                          if f.time_window_start and f.time_window_end else "None"),
+        budget_label=f"{dom.money_label(f.budget_usd)} / month" if f.budget_usd else "No budget",
+        over_limit_label=("Soft throttle: allow and flag" if f.over_limit_behavior == "soft"
+                          else "Hard throttle: reject (HTTP 429)"),
+        created_at=p.created_at, created_by=p.created_by, updated_at=p.updated_at,
+    )
+
+
+def form_options(s: Session) -> FormOptions:
+    """What the modal's selects list: the assets, groups, users and service accounts in the database."""
+    assets = s.exec(select(AiAsset).where(AiAsset.kind.in_([AssetKind.MODEL, AssetKind.MCP_SERVER]))
+                    .order_by(func.lower(AiAsset.name))).all()
+    return FormOptions(
+        models=tuple(Option(a.id, a.name, a.identifier) for a in assets if a.kind == AssetKind.MODEL),
+        mcp_servers=tuple(Option(a.id, a.name, a.identifier) for a in assets if a.kind == AssetKind.MCP_SERVER),
+        groups=tuple(Option(g.id, g.name, g.description) for g in s.exec(select(Group).order_by(Group.name))),
+        users=tuple(Option(u.id, u.username, u.full_name) for u in s.exec(select(User).order_by(User.username))),
+        service_accounts=tuple(Option(a.id, a.name, a.namespace)
+                               for a in s.exec(select(ServiceAccount).order_by(ServiceAccount.name))),
+    )
+
+
+def policy_form(s: Session, slug: str) -> dom.PolicyForm:
+    """The Edit modal's starting point: the stored policy as the form would submit it."""
+    p = _policy(s, slug)
+    f = _load_facts(s, [p])[p.id]
+    return dom.PolicyForm(
+        name=p.name, description=p.description, policy_id=p.slug,
+        model_ids=[a.id for a in f.models] if not f.all_models else [],
+        mcp_server_ids=[a.id for a in f.mcp_servers] if not f.all_mcp_servers else [],
+        token_limit=str(p.token_limit) if p.token_limit else "",
+        token_window_value=str(p.token_window_value or 1), token_window_unit=p.token_window_unit or "minute",
+        request_limit=str(p.request_limit) if p.request_limit else "",
+        request_window_value=str(p.request_window_value or 1), request_window_unit=p.request_window_unit or "minute",
+        budget_usd=(f"{p.budget_usd:g}" if p.budget_usd else ""),
+        time_limit=bool(p.time_window_start and p.time_window_end),
+        time_start=p.time_window_start or "", time_end=p.time_window_end or "",
+        over_limit_behavior=_enum_value(p.over_limit_behavior),
+        group_ids=[t.id for t in f.targets_of(dom.GROUP)],
+        user_ids=[t.id for t in f.targets_of(dom.USER)],
+        service_account_ids=[t.id for t in f.targets_of(dom.SERVICE_ACCOUNT)],
+    )
+
+
+def _taken(s: Session, exclude_slug: str | None) -> tuple[list[str], list[str]]:
+    rows = s.exec(select(Policy.name, Policy.slug)).all()
+    return ([n for n, sl in rows if sl != exclude_slug], [sl for _n, sl in rows if sl != exclude_slug])
+
+
+def preview_policy_id(s: Session, name: str) -> str:
+    """The ID a new policy with this name would get ("" when the name has no letter or digit)."""
+    _names, slugs = _taken(s, None)
+    return dom.derive_policy_id(name, slugs)
+
+
+def check_form(s: Session, form: dom.PolicyForm, editing_slug: str | None = None) -> tuple[dict, dict]:
+    """(errors, warnings) for the form, against the database (names, IDs and chosen items must exist)."""
+    names, slugs = _taken(s, editing_slug)
+    check = form if editing_slug is None else _with_id(form, "")
+    errors = dom.validate_policy_form(check, taken_names=names, taken_ids=slugs)
+    missing = _missing_choices(s, form)
+    errors.update({k: v for k, v in missing.items() if k not in errors})
+    return errors, dom.form_warnings(form)
+
+
+def _with_id(form: dom.PolicyForm, policy_id: str) -> dom.PolicyForm:
+    from dataclasses import replace
+
+    return replace(form, policy_id=policy_id)
+
+
+def _missing_choices(s: Session, form: dom.PolicyForm) -> dict[str, str]:
+    errors = {}
+
+    def missing(model, ids, extra=None):
+        ids = set(ids)
+        if not ids:
+            return False
+        stmt = select(func.count()).select_from(model).where(model.id.in_(ids))
+        if extra is not None:
+            stmt = stmt.where(extra)
+        return s.exec(stmt).one() != len(ids)
+
+    if missing(AiAsset, form.model_ids, AiAsset.kind == AssetKind.MODEL):
+        errors["model_ids"] = "One of the chosen models no longer exists. Choose again."
+    if missing(AiAsset, form.mcp_server_ids, AiAsset.kind == AssetKind.MCP_SERVER):
+        errors["mcp_server_ids"] = "One of the chosen MCP servers no longer exists. Choose again."
+    if missing(Group, form.group_ids):
+        errors["group_ids"] = "One of the chosen groups no longer exists. Choose again."
+    if missing(User, form.user_ids):
+        errors["user_ids"] = "One of the chosen users no longer exists. Choose again."
+    if missing(ServiceAccount, form.service_account_ids):
+        errors["service_account_ids"] = "One of the chosen service accounts no longer exists. Choose again."
+    return errors
+
+
+# Writing -----------------------------------------------------------------------------------
+def _audit(s: Session, action: str, slug: str, summary: str) -> None:
+    s.add(AuditLog(at=_now(), actor=demo_user(), action=action, entity_kind="policy", entity_id=slug,
+                   summary=summary[:1024]))
+
+
+def _apply(s: Session, p: Policy, data: dom.PolicyInput) -> None:
+    p.name, p.description = data.name, data.description
+    p.token_limit, p.token_window_value, p.token_window_unit = (
+        data.token_limit, data.token_window_value, data.token_window_unit)
+    p.request_limit, p.request_window_value, p.request_window_unit = (
+        data.request_limit, data.request_window_value, data.request_window_unit)
+    p.budget_usd = data.budget_usd
+    p.time_window_start, p.time_window_end = data.time_window_start, data.time_window_end
+    p.over_limit_behavior = OverLimitBehavior(data.over_limit_behavior)
+    p.all_models, p.all_mcp_servers = data.all_models, data.all_mcp_servers
+    p.kuadrant_kind = data.primary_kind
+    s.add(p)
+    s.flush()
+    for row in s.exec(select(PolicyAsset).where(PolicyAsset.policy_id == p.id)).all():
+        s.delete(row)
+    for row in s.exec(select(PolicyTarget).where(PolicyTarget.policy_id == p.id)).all():
+        s.delete(row)
+    s.flush()
+    for asset_id in (*data.model_ids, *data.mcp_server_ids):
+        s.add(PolicyAsset(policy_id=p.id, asset_id=asset_id))
+    for kind, ids in ((OwnerKind.GROUP, data.group_ids), (OwnerKind.USER, data.user_ids),
+                      (OwnerKind.SERVICE_ACCOUNT, data.service_account_ids)):
+        for target_id in ids:
+            s.add(PolicyTarget(policy_id=p.id, target_kind=kind, target_id=target_id))
+
+
+def create_policy(s: Session, form: dom.PolicyForm) -> str:
+    """Store a new policy (active) and return its ID. Raises ValidationError."""
+    errors, warnings = check_form(s, form)
+    if errors:
+        raise ValidationError(errors, warnings)
+    data = dom.parse_policy_form(form)
+    _names, slugs = _taken(s, None)
+    slug = form.policy_id.strip() or dom.derive_policy_id(data.name, slugs)
+    now = _now()
+    p = Policy(slug=slug, name=data.name, description=data.description, is_active=True,
+               created_at=now, created_by=demo_user(), updated_at=now)
+    _apply(s, p, data)
+    rules = dom.policy_rules(_load_facts(s, [p])[p.id])
+    _audit(s, "policy.create", slug,
+           f"Created policy {data.name} ({slug}): {'; '.join(rules)}")
+    s.commit()
+    return slug
+
+
+_AUDITED_FIELDS = {
+    "name": "name", "description": "description", "token_limit": "token limit",
+    "token_window_value": "token window", "token_window_unit": "token window", "request_limit": "rate limit",
+    "request_window_value": "rate window", "request_window_unit": "rate window", "budget_usd": "budget",
+    "time_window_start": "time limit", "time_window_end": "time limit", "over_limit_behavior": "over-limit behaviour",
+    "model_ids": "models", "mcp_server_ids": "MCP servers", "group_ids": "groups", "user_ids": "users",
+    "service_account_ids": "service accounts",
+}
+
+
+def update_policy(s: Session, slug: str, form: dom.PolicyForm) -> str:
+    """Save an edit (the ID never changes: links to the policy keep working). Raises ValidationError."""
+    p = _policy(s, slug)
+    errors, warnings = check_form(s, form, editing_slug=slug)
+    if errors:
+        raise ValidationError(errors, warnings)
+    before = dom.parse_policy_form(policy_form(s, slug))
+    data = dom.parse_policy_form(form)
+    changed = []
+    for attr, label in _AUDITED_FIELDS.items():
+        if getattr(before, attr) != getattr(data, attr) and label not in changed:
+            changed.append(label)
+    _apply(s, p, data)
+    p.updated_at = _now()
+    s.add(p)
+    _audit(s, "policy.update", slug,
+           f"Edited policy {data.name} ({slug}): " + (", ".join(changed) if changed else "no change"))
+    s.commit()
+    return slug
+
+
+def set_policy_active(s: Session, slug: str, active: bool) -> str:
+    """Activate or deactivate; returns the policy's name."""
+    p = _policy(s, slug)
+    if p.is_active != active:
+        p.is_active = active
+        p.updated_at = _now()
+        s.add(p)
+        _audit(s, "policy.activate" if active else "policy.deactivate", slug,
+               f"{'Activated' if active else 'Deactivated'} policy {p.name} ({slug})")
+        s.commit()
+    return p.name
+
+
+def delete_policy(s: Session, slug: str) -> str:
+    """Delete the policy, its targets and asset scope; returns its name."""
+    p = _policy(s, slug)
+    name = p.name
+    for model in (PolicyAsset, PolicyTarget):
+        for row in s.exec(select(model).where(model.policy_id == p.id)).all():
+            s.delete(row)
+    s.flush()
+    s.delete(p)
+    _audit(s, "policy.delete", slug, f"Deleted policy {name} ({slug})")
+    s.commit()
+    return name
+
+
+# Keys and policies -------------------------------------------------------------------------
+def _owner_names(s: Session, keys: Iterable[ApiKey]) -> dict[tuple[str, int], str]:
+    ids: dict[str, set[int]] = defaultdict(set)
+    for k in keys:
+        ids[_enum_value(k.owner_kind)].add(k.owner_id)
+    names: dict[tuple[str, int], str] = {}
+    for kind, model, attr in ((dom.USER, User, "username"), (dom.GROUP, Group, "name"),
+                              (dom.SERVICE_ACCOUNT, ServiceAccount, "name")):
+        if ids[kind]:
+            for row in s.exec(select(model).where(model.id.in_(ids[kind]))):
+                names[(kind, row.id)] = getattr(row, attr)
+    return names
+
+
+def _key_facts(s: Session, keys: list[ApiKey]) -> dict[int, dom.KeyFacts]:
+    if not keys:
+        return {}
+    key_ids = [k.id for k in keys]
+    assets: dict[int, list[dom.AssetRef]] = defaultdict(list)
+    for key_id, asset in s.exec(
+        select(ApiKeyAsset.key_id, AiAsset).join(AiAsset, AiAsset.id == ApiKeyAsset.asset_id)
+        .where(ApiKeyAsset.key_id.in_(key_ids))
+    ):
+        assets[key_id].append(_asset_ref(asset))
+    user_ids = {k.owner_id for k in keys if _enum_value(k.owner_kind) == dom.USER}
+    groups_of: dict[int, set[int]] = defaultdict(set)
+    if user_ids:
+        for m in s.exec(select(GroupMembership).where(GroupMembership.user_id.in_(user_ids))):
+            groups_of[m.user_id].add(m.group_id)
+    names = _owner_names(s, keys)
+    facts = {}
+    for k in keys:
+        kind = _enum_value(k.owner_kind)
+        facts[k.id] = dom.KeyFacts(
+            public_id=k.public_id, name=k.name, owner_kind=kind, owner_id=k.owner_id,
+            owner_name=names.get((kind, k.owner_id), ""),
+            owner_group_ids=frozenset(groups_of[k.owner_id]) if kind == dom.USER else frozenset(),
+            assets=tuple(assets[k.id]), tokens_per_minute=k.tokens_per_minute,
+            requests_per_minute=k.requests_per_minute, budget_usd=k.budget_usd,
+        )
+    return facts
+
+
+def _all_policy_facts(s: Session, active_only: bool = True) -> list[dom.PolicyFacts]:
+    stmt = select(Policy).order_by(Policy.slug)
+    if active_only:
+        stmt = stmt.where(Policy.is_active == True)  # noqa: E712
+    policies = list(s.exec(stmt).all())
+    facts = _load_facts(s, policies)
+    return [facts[p.id] for p in policies]
+
+
+def key_policies(s: Session, public_id: str) -> KeyPolicies | None:
+    """The effective policies of a key and its tightest limits (None: no such key, or deleted)."""
+    key = s.exec(select(ApiKey).where(ApiKey.public_id == public_id, ApiKey.deleted_at == None)).first()  # noqa: E711
+    if key is None:
+        return None
+    facts = _key_facts(s, [key])[key.id]
+    policies = _all_policy_facts(s)
+    return KeyPolicies(
+        public_id=key.public_id, key_name=key.name,
+        policies=tuple(dom.effective_policies(policies, facts)),
+        tightest=dom.tightest_limits(policies, facts),
+    )
+
+
+_OWNER_KIND_LABELS = {dom.USER: "User", dom.GROUP: "Group", dom.SERVICE_ACCOUNT: "Service account"}
+
+
+def keys_for_policy(s: Session, slug: str) -> list[PolicyKey]:
+    """The (not deleted) keys an active policy currently applies to, by key name; [] when inactive."""
+    p = _policy(s, slug)
+    facts = _load_facts(s, [p])[p.id]
+    if not facts.is_active or not facts.targets:
+        return []
+    user_ids = {t.id for t in facts.targets_of(dom.USER)}
+    group_ids = {t.id for t in facts.targets_of(dom.GROUP)}
+    sa_ids = {t.id for t in facts.targets_of(dom.SERVICE_ACCOUNT)}
+    if group_ids:
+        user_ids |= set(s.exec(select(GroupMembership.user_id).where(GroupMembership.group_id.in_(group_ids))).all())
+    owner_match = []
+    if user_ids:
+        owner_match.append(and_(ApiKey.owner_kind == OwnerKind.USER, ApiKey.owner_id.in_(user_ids)))
+    if group_ids:
+        owner_match.append(and_(ApiKey.owner_kind == OwnerKind.GROUP, ApiKey.owner_id.in_(group_ids)))
+    if sa_ids:
+        owner_match.append(and_(ApiKey.owner_kind == OwnerKind.SERVICE_ACCOUNT, ApiKey.owner_id.in_(sa_ids)))
+    keys = list(s.exec(select(ApiKey).where(ApiKey.deleted_at == None, or_(*owner_match))  # noqa: E711
+                       .order_by(func.lower(ApiKey.name), ApiKey.public_id)).all())
+    key_facts = _key_facts(s, keys)
+    now = _now()
+    rows = []
+    for k in keys:
+        kf = key_facts[k.id]
+        if not dom.policy_applies(facts, kf):
+            continue
+        rows.append(PolicyKey(
+            public_id=k.public_id, name=k.name, owner=kf.owner_name,
+            owner_kind_label=_OWNER_KIND_LABELS[kf.owner_kind],
+            status=display_status(_enum_value(k.status), k.expires_at, now),
+            reasons=tuple(dom.match_reasons(facts, kf)),
+        ))
+    return rows
+
+
+# Manifests ---------------------------------------------------------------------------------
+def _catalog(s: Session) -> list[dom.AssetRef]:
+    return [_asset_ref(a) for a in s.exec(
+        select(AiAsset).where(AiAsset.kind.in_([AssetKind.MODEL, AssetKind.MCP_SERVER])).order_by(AiAsset.id))]
+
+
+def policy_yaml(s: Session, slug: str, settings: mf.GatewaySettings = mf.GatewaySettings()) -> str:
+    """The Kuadrant manifests of one policy as YAML text (the YAML tab)."""
+    p = _policy(s, slug)
+    return mf.manifests_yaml(_load_facts(s, [p])[p.id], _catalog(s), settings)
+
+
+def active_manifests(s: Session, settings: mf.GatewaySettings = mf.GatewaySettings()) -> list[tuple[str, str]]:
+    """(file name, YAML text) for every active policy, by policy ID."""
+    catalog = _catalog(s)
+    return [(mf.manifest_file_name(f), mf.manifests_yaml(f, catalog, settings)) for f in _all_policy_facts(s)]

@@ -1,0 +1,254 @@
+"""The policy service against a migrated, seeded SQLite database: list, CRUD with audit, effective policies, YAML."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+import yaml
+from sqlmodel import select
+
+from maas_ui import db
+from maas_ui.domain.policies import PolicyForm
+from maas_ui.models import ApiKey, AuditLog, Group, GroupMembership, OwnerKind, Policy, PolicyTarget, User
+from maas_ui.services import policies as svc
+from tests.unit.policy_fixtures import ACTOR, policy_template_db, seeded_url  # noqa: F401 (fixtures)
+
+
+def _audit(url: str, slug: str) -> list[AuditLog]:
+    with db.session(url) as s:
+        return list(s.exec(select(AuditLog).where(AuditLog.entity_kind == "policy", AuditLog.entity_id == slug)
+                           .order_by(AuditLog.id)).all())
+
+
+def _group_id(s, name: str) -> int:
+    return s.exec(select(Group).where(Group.name == name)).one().id
+
+
+def _form(s, **kw) -> PolicyForm:
+    base = dict(name="QA token limit", description="Quality team allowance", token_limit="10000",
+                group_ids=[_group_id(s, "data-science")])
+    base.update(kw)
+    return PolicyForm(**base)
+
+
+# Listing ---------------------------------------------------------------------------------
+def test_list_shows_the_seeded_policies_with_rules_and_targets(seeded_url):
+    with db.session(seeded_url) as s:
+        result = svc.list_policies(s)
+    rows = {r.slug: r for r in result.rows}
+    assert result.total_all == len(result.rows) == 8
+    devs = rows["devs-rate-limit-standard"]
+    assert devs.status == "Active" and devs.rules == ("Rate limit 60 / 1 min",)
+    assert [(t.kind_label, t.name) for t in devs.targets] == [("Group", "ai-engineers"), ("Group", "app-developers")]
+    assert rows["large-models-business-hours"].rules == ("Rate limit 20 / 1 min", "Time limit 09:00-17:00")
+    assert rows["devs-budget-standard"].rules == ("Token limit 200,000 / 1 day", "Budget $250 / month")
+    assert rows["legacy-unlimited-trial"].status == "Inactive"
+    sa = rows["service-accounts-throttle"]
+    assert [t.name for t in sa.targets] == ["batch-summarizer-sa", "ci-evaluator-sa", "rag-pipeline-sa"]
+    assert [r.name for r in result.rows] == sorted((r.name for r in result.rows), key=str.casefold)
+
+
+def test_list_search_status_filter_and_sort(seeded_url):
+    with db.session(seeded_url) as s:
+        assert [r.slug for r in svc.list_policies(s, svc.PolicyListQuery(search="BUDGET")).rows] == [
+            "devs-budget-standard", "finance-budget-cap"]
+        assert [r.slug for r in svc.list_policies(s, svc.PolicyListQuery(status="inactive")).rows] == [
+            "legacy-unlimited-trial"]
+        assert len(svc.list_policies(s, svc.PolicyListQuery(status="active")).rows) == 7
+        none = svc.list_policies(s, svc.PolicyListQuery(search="no such thing"))
+        assert none.rows == () and none.total_all == 8
+        desc = svc.list_policies(s, svc.PolicyListQuery(sort="name", descending=True)).rows
+        assert desc[0].slug == "service-accounts-throttle"
+        by_status = svc.list_policies(s, svc.PolicyListQuery(sort="status")).rows
+        assert by_status[-1].status == "Inactive"
+        assert svc.list_policies(s, svc.PolicyListQuery(sort="status", descending=True)).rows[0].status == "Inactive"
+
+
+def test_targets_are_ordered_groups_users_service_accounts(seeded_url):
+    with db.session(seeded_url) as s:
+        groups = [g.id for g in s.exec(select(Group)).all()]
+        user = s.exec(select(User).order_by(User.id)).first()
+        svc.create_policy(s, _form(s, name="Everyone", group_ids=groups, user_ids=[user.id]))
+        row = next(r for r in svc.list_policies(s).rows if r.slug == "everyone")
+    assert [t.kind for t in row.targets] == ["group"] * 6 + ["user"]
+    assert [t.name for t in row.targets][:6] == sorted(t.name for t in row.targets[:6])
+
+
+# Details ---------------------------------------------------------------------------------
+def test_get_policy_details(seeded_url):
+    with db.session(seeded_url) as s:
+        d = svc.get_policy(s, "large-models-business-hours")
+        assert svc.get_policy(s, "nope") is None
+    assert d.models_label == "llama-3.3-70b-instruct" and d.mcp_servers_label == "None"
+    assert d.groups == ("app-developers", "finance-analytics") and d.users == () and d.service_accounts == ()
+    assert d.rate_limit_label == "20 requests / 1 min" and d.token_limit_label == "No limit"
+    assert d.time_limit_label == "09:00-17:00" and d.budget_label == "No budget"
+    assert d.over_limit_label.startswith("Soft throttle")
+    assert d.kinds == ("AuthPolicy", "RateLimitPolicy")
+
+
+# Create / update -------------------------------------------------------------------------
+def test_create_derives_the_id_stores_everything_and_audits(seeded_url):
+    with db.session(seeded_url) as s:
+        assert svc.preview_policy_id(s, "Devs rate limit standard!") == "devs-rate-limit-standard-2"
+        llama = next(o.id for o in svc.form_options(s).models if o.label == "llama-3.3-70b-instruct")
+        user = s.exec(select(User).order_by(User.id)).first()
+        slug = svc.create_policy(s, _form(
+            s, request_limit="120", request_window_value="2", request_window_unit="hour", budget_usd="99.5",
+            time_limit=True, time_start="08:00", time_end="18:00", over_limit_behavior="soft",
+            model_ids=[llama], user_ids=[user.id]))
+        assert slug == "qa-token-limit"
+        d = svc.get_policy(s, slug)
+        stored = s.exec(select(Policy).where(Policy.slug == slug)).one()
+    assert stored.is_active and stored.kuadrant_kind == "TokenRateLimitPolicy" and stored.created_by == ACTOR
+    assert d.rules == ("Token limit 10,000 / 1 min", "Rate limit 120 / 2 hours", "Time limit 08:00-18:00",
+                       "Budget $99.50 / month")
+    assert d.models_label == "llama-3.3-70b-instruct" and d.groups == ("data-science",) and d.users == (user.username,)
+    [entry] = _audit(seeded_url, slug)
+    assert (entry.action, entry.actor) == ("policy.create", ACTOR)
+    assert entry.summary.startswith("Created policy QA token limit (qa-token-limit): Token limit 10,000 / 1 min")
+
+
+def test_create_rejects_bad_forms_with_field_messages(seeded_url):
+    with db.session(seeded_url) as s:
+        with pytest.raises(svc.ValidationError) as exc:
+            svc.create_policy(s, _form(s, name="devs budget STANDARD", token_limit="0", group_ids=[]))
+        assert exc.value.errors == {
+            "name": 'A policy named "devs budget STANDARD" already exists. Choose another name.',
+            "token_limit": "The token limit must be greater than 0.",
+        }
+        assert "targets" in exc.value.warnings
+        with pytest.raises(svc.ValidationError) as exc:
+            svc.create_policy(s, _form(s, policy_id="devs-budget-standard"))
+        assert exc.value.errors == {"policy_id": 'The ID "devs-budget-standard" is already used by another policy.'}
+        with pytest.raises(svc.ValidationError) as exc:
+            svc.create_policy(s, _form(s, group_ids=[9999]))
+        assert exc.value.errors == {"group_ids": "One of the chosen groups no longer exists. Choose again."}
+        assert s.exec(select(Policy).where(Policy.name == "QA token limit")).first() is None
+    assert _audit(seeded_url, "qa-token-limit") == []
+
+
+def test_a_policy_without_targets_can_be_saved(seeded_url):
+    with db.session(seeded_url) as s:
+        errors, warnings = svc.check_form(s, _form(s, group_ids=[]))
+        assert errors == {} and "targets" in warnings
+        slug = svc.create_policy(s, _form(s, group_ids=[]))
+        assert svc.keys_for_policy(s, slug) == []
+
+
+def test_edit_keeps_the_id_and_audits_what_changed(seeded_url):
+    with db.session(seeded_url) as s:
+        form = svc.policy_form(s, "devs-rate-limit-standard")
+        assert form.request_limit == "60" and form.token_limit == "" and len(form.group_ids) == 2
+        # Saving the unchanged form is valid (its own name is not a duplicate).
+        svc.update_policy(s, "devs-rate-limit-standard", form)
+        svc.update_policy(s, "devs-rate-limit-standard",
+                          replace(form, name="Devs rate limit relaxed", request_limit="90", group_ids=form.group_ids[:1]))
+        d = svc.get_policy(s, "devs-rate-limit-standard")
+        with pytest.raises(svc.ValidationError) as exc:
+            svc.update_policy(s, "devs-rate-limit-standard", replace(form, name="Finance budget cap"))
+        assert "name" in exc.value.errors
+        with pytest.raises(svc.PolicyNotFound):
+            svc.update_policy(s, "nope", form)
+    assert d.name == "Devs rate limit relaxed" and d.rules == ("Rate limit 90 / 1 min",) and d.groups == ("ai-engineers",)
+    entries = _audit(seeded_url, "devs-rate-limit-standard")
+    assert [e.action for e in entries] == ["policy.update", "policy.update"]
+    assert entries[0].summary.endswith(": no change")
+    assert entries[1].summary == "Edited policy Devs rate limit relaxed (devs-rate-limit-standard): name, rate limit, groups"
+
+
+def test_every_seeded_policy_can_be_saved_unchanged(seeded_url):
+    with db.session(seeded_url) as s:
+        for row in svc.list_policies(s).rows:
+            errors, _ = svc.check_form(s, svc.policy_form(s, row.slug), editing_slug=row.slug)
+            assert errors == {}, row.slug
+
+
+def test_activate_deactivate_and_delete_with_audit(seeded_url):
+    with db.session(seeded_url) as s:
+        assert svc.set_policy_active(s, "legacy-unlimited-trial", True) == "Legacy unlimited trial"
+        svc.set_policy_active(s, "legacy-unlimited-trial", True)  # no change, no audit
+        svc.set_policy_active(s, "legacy-unlimited-trial", False)
+        assert svc.delete_policy(s, "finance-budget-cap") == "Finance budget cap"
+        assert svc.get_policy(s, "finance-budget-cap") is None
+        policy_ids = {p.id for p in s.exec(select(Policy)).all()}
+        assert {t.policy_id for t in s.exec(select(PolicyTarget)).all()} <= policy_ids
+        with pytest.raises(svc.PolicyNotFound):
+            svc.delete_policy(s, "finance-budget-cap")
+    assert [e.action for e in _audit(seeded_url, "legacy-unlimited-trial")] == ["policy.activate", "policy.deactivate"]
+    [deleted] = _audit(seeded_url, "finance-budget-cap")
+    assert deleted.action == "policy.delete" and deleted.summary == "Deleted policy Finance budget cap (finance-budget-cap)"
+
+
+# Keys and policies ----------------------------------------------------------------------
+def _policy_counts(url: str) -> dict[str, int]:
+    with db.session(url) as s:
+        keys = s.exec(select(ApiKey).where(ApiKey.deleted_at == None)).all()  # noqa: E711
+        return {k.public_id: len([p for p in svc.key_policies(s, k.public_id).policies if not p.key_level])
+                for k in keys}
+
+
+def test_the_seed_gives_keys_zero_one_and_several_policies(seeded_url):
+    counts = _policy_counts(seeded_url).values()
+    assert 0 in counts and 1 in counts and max(counts) >= 3
+
+
+def test_key_policies_for_a_member_of_a_targeted_group(seeded_url):
+    with db.session(seeded_url) as s:
+        devs = _group_id(s, "ai-engineers")
+        member_ids = set(s.exec(select(GroupMembership.user_id).where(GroupMembership.group_id == devs)).all())
+        key = s.exec(select(ApiKey).where(ApiKey.owner_kind == OwnerKind.USER, ApiKey.owner_id.in_(member_ids),
+                                          ApiKey.deleted_at == None)).first()  # noqa: E711
+        kp = svc.key_policies(s, key.public_id)
+        assert svc.key_policies(s, "key-doesnotexist") is None
+    slugs = [p.slug for p in kp.policies]
+    assert {"devs-rate-limit-standard", "devs-budget-standard"} <= set(slugs)
+    assert "legacy-unlimited-trial" not in slugs  # inactive
+    tokens = kp.tightest["tokens"]
+    assert tokens is not None and tokens.source_name
+
+
+def test_keys_for_policy_follow_targets_and_activation(seeded_url):
+    with db.session(seeded_url) as s:
+        ds = _group_id(s, "data-science")
+        keys = svc.keys_for_policy(s, "data-science-premium-tokens")
+        assert keys and all(k.status in ("Active", "Expired", "Disabled") for k in keys)
+        for k in keys:
+            assert "data-science-premium-tokens" in [p.slug for p in svc.key_policies(s, k.public_id).policies]
+        group_keys = [k for k in keys if k.owner_kind_label == "Group"]
+        assert all(k.owner == "data-science" for k in group_keys)
+        assert svc.keys_for_policy(s, "legacy-unlimited-trial") == []
+        svc.set_policy_active(s, "data-science-premium-tokens", False)
+        assert svc.keys_for_policy(s, "data-science-premium-tokens") == []
+        for k in keys:
+            assert "data-science-premium-tokens" not in [p.slug for p in svc.key_policies(s, k.public_id).policies]
+        assert ds
+
+
+def test_a_new_group_policy_reaches_members_keys_and_not_others(seeded_url):
+    with db.session(seeded_url) as s:
+        fin = _group_id(s, "finance-analytics")
+        slug = svc.create_policy(s, _form(s, name="Finance tokens", group_ids=[fin]))
+        members = set(s.exec(select(GroupMembership.user_id).where(GroupMembership.group_id == fin)).all())
+        reached = {k.public_id for k in svc.keys_for_policy(s, slug)}
+        for key in s.exec(select(ApiKey).where(ApiKey.deleted_at == None)).all():  # noqa: E711
+            owned_by_member = (key.owner_kind == OwnerKind.USER and key.owner_id in members) or (
+                key.owner_kind == OwnerKind.GROUP and key.owner_id == fin)
+            assert (key.public_id in reached) == owned_by_member, key.public_id
+            in_tab = slug in [p.slug for p in svc.key_policies(s, key.public_id).policies]
+            assert in_tab == owned_by_member
+
+
+# Manifests -----------------------------------------------------------------------------
+def test_policy_yaml_and_active_manifests(seeded_url):
+    with db.session(seeded_url) as s:
+        text = svc.policy_yaml(s, "large-models-business-hours")
+        files = svc.active_manifests(s)
+        with pytest.raises(svc.PolicyNotFound):
+            svc.policy_yaml(s, "nope")
+    docs = list(yaml.safe_load_all(text))
+    routes = {d["spec"]["targetRef"]["name"] for d in docs}
+    assert "llama-3-3-70b-instruct" in routes and "granite-3-1b" not in routes
+    names = [n for n, _ in files]
+    assert names == sorted(names) and "legacy-unlimited-trial.yaml" not in names and len(names) == 7
