@@ -15,7 +15,7 @@ import reflex as rx
 from maas_ui import db, pf, routes
 from maas_ui.components import toasts
 from maas_ui.domain import key_forms as kf
-from maas_ui.domain.key_format import ASSET_KIND_LABELS, ASSET_KINDS, OWNER_KIND_LABELS
+from maas_ui.domain.key_format import ASSET_KINDS, OWNER_KIND_LABELS
 from maas_ui.services import api_keys as svc
 from maas_ui.settings import demo_user
 

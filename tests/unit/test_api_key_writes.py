@@ -12,7 +12,7 @@ from sqlmodel import select
 from tests.unit.api_key_fixtures import ACTOR, NOW, World, insert_key, world  # noqa: F401 (fixture)
 from maas_ui.domain.key_forms import KeyFormInput
 from maas_ui.domain.keys import hash_secret, verify_secret
-from maas_ui.models import ApiKey, ApiKeyAsset, AuditLog, KeyStatus, UsageRollup
+from maas_ui.models import ApiKey, ApiKeyAsset, AuditLog, UsageRollup
 from maas_ui.services import api_keys as svc
 
 
