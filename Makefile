@@ -16,7 +16,7 @@ run: setup bun
 	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
 test: setup bun chromium
-	$(PY) -m pytest tests -q
+	$(PY) -m pytest tests/unit tests/journeys -q
 
 unit: setup
 	$(PY) -m pytest tests/unit -q

@@ -89,9 +89,19 @@ def migrate(url: str | None = None) -> None:
     url = url or database_url()
     engine = get_engine(url)
     cfg = alembic_config(url)
-    with engine.begin() as conn:
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            # SQLite alters a table by copying it; with foreign keys on, dropping the old copy of a
+            # referenced table fails. The pragma only takes effect outside a transaction.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        conn.commit()
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
 
 
 def is_seeded(url: str | None = None) -> bool:

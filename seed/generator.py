@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 from faker import Faker
-from sqlalchemy import text
+from sqlalchemy import bindparam, update
 from sqlmodel import SQLModel
 
 from maas_ui import db
@@ -401,9 +401,12 @@ class _Generator:
             if key_last is not None:
                 last_used[key.id] = key_last
         self._write_usage(engine, insert_sql, stored_times, cols)
-        with engine.begin() as conn:
-            for key_id, at in last_used.items():
-                conn.execute(text("UPDATE api_keys SET last_used_at = :at WHERE id = :id"), {"at": at, "id": key_id})
+        if last_used:
+            keys_table = ApiKey.__table__
+            # Through the column's type, so the stored text matches the app's own datetimes.
+            stmt = update(keys_table).where(keys_table.c.id == bindparam("key_id")).values(last_used_at=bindparam("at"))
+            with engine.begin() as conn:
+                conn.execute(stmt, [{"key_id": k, "at": at} for k, at in last_used.items()])
         return total
 
     @staticmethod

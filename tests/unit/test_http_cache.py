@@ -1,6 +1,7 @@
 """HTML responses carry Cache-Control: no-cache; other responses are left alone."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from maas_ui.http_cache import revalidate_html
 
@@ -16,7 +17,9 @@ def _run(content_type: bytes, extra=()):
     async def send(message):
         sent.append(message)
 
-    asyncio.run(revalidate_html(app)({"type": "http"}, None, send))
+    # A thread of its own: Playwright's sync API may already run an event loop in this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, revalidate_html(app)({"type": "http"}, None, send)).result()
     return dict(sent[0]["headers"])
 
 
