@@ -1,0 +1,94 @@
+"""The type-to-confirm Delete modal shared by the API key and policy pages (PF6 Modal, warning).
+
+Title "Delete X?", a permanence text, the exact name in plain text, a "Type <name> to confirm"
+field and a danger "Delete" button that stays disabled until the exact name is typed; Cancel and
+Esc close without change. Each page keeps its own state (what to delete, where to go afterwards)
+on top of `ConfirmDeleteStateMixin`, which holds the typing and matching.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from maas_ui import pf
+
+
+class ConfirmDeleteStateMixin(rx.State, mixin=True):
+    """Open/closed, the name to type and what has been typed so far."""
+
+    is_open: bool = False
+    name: str = ""
+    typed: str = ""
+    input_key: int = 0  # bumped on every opening: remounts the uncontrolled input empty
+
+    @rx.var
+    def matches(self) -> bool:
+        return self.typed == self.name and self.name != ""
+
+    def _show(self, name: str) -> None:
+        """Open the modal for `name` with an empty confirmation field."""
+        self.name, self.typed = name, ""
+        self.input_key += 1
+        self.is_open = True
+
+    def _hide(self) -> None:
+        self.is_open = False
+        self.typed = ""
+
+    @rx.event
+    def set_typed(self, value: str):
+        self.typed = value
+
+    @rx.event
+    def close(self):
+        self._hide()
+
+
+def confirm_delete_modal(
+    state: type[ConfirmDeleteStateMixin],
+    *,
+    title: str,
+    permanence_text: str,
+    id_prefix: str,
+    input_aria_label: str | None = None,
+) -> rx.Component:
+    """The modal for `state` (whose `confirm` event deletes). Ids: `<id_prefix>-title`,
+    `<id_prefix>-body` and the field `<id_prefix>-confirm`."""
+    title_id, body_id, input_id = f"{id_prefix}-title", f"{id_prefix}-body", f"{id_prefix}-confirm"
+    s = state
+    input_props = {"aria_label": input_aria_label} if input_aria_label else {}
+    return pf.Modal.create(
+        pf.ModalHeader.create(title=title, title_icon_variant="warning", label_id=title_id),
+        pf.ModalBody.create(
+            pf.Content.create(
+                pf.Content.create(permanence_text, component="p"),
+                pf.Content.create(rx.el.strong(s.name, class_name="maas-confirm-name"), component="p"),
+                id=body_id,
+            ),
+            pf.Form.create(
+                pf.FormGroup.create(
+                    pf.TextInput.create(
+                        id=input_id,
+                        default_value="",
+                        auto_complete="off",
+                        on_change=s.set_typed,
+                        key=s.input_key,
+                        **input_props,
+                    ),
+                    label="Type " + s.name + " to confirm",
+                    field_id=input_id,
+                ),
+                on_submit=[rx.prevent_default, s.confirm],
+                class_name="pf-v6-u-mt-md",
+            ),
+        ),
+        pf.ModalFooter.create(
+            pf.Button.create("Delete", variant="danger", is_disabled=~s.matches, on_click=s.confirm),
+            pf.Button.create("Cancel", variant="link", on_click=s.close),
+        ),
+        is_open=s.is_open,
+        variant="small",
+        aria_labelledby=title_id,
+        aria_describedby=body_id,
+        on_close=s.close,
+    )
