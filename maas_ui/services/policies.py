@@ -251,9 +251,9 @@ def list_policies(s: Session, query: PolicyListQuery = PolicyListQuery()) -> Pol
     q = query.normalized()
     stmt = select(Policy)
     if q.search:
-        term = f"%{q.search.lower()}%"
-        stmt = stmt.where(or_(func.lower(Policy.name).like(term), func.lower(Policy.slug).like(term),
-                              func.lower(Policy.description).like(term)))
+        # autoescape: a search for "%" or "_" means those characters, not wildcards.
+        stmt = stmt.where(or_(*(col.icontains(q.search, autoescape=True)
+                                for col in (Policy.name, Policy.slug, Policy.description))))
     if q.status:
         stmt = stmt.where(Policy.is_active == (q.status == "active"))
     name_key = func.lower(Policy.name)

@@ -58,6 +58,8 @@ def test_list_search_status_filter_and_sort(seeded_url):
         assert len(svc.list_policies(s, svc.PolicyListQuery(status="active")).rows) == 7
         none = svc.list_policies(s, svc.PolicyListQuery(search="no such thing"))
         assert none.rows == () and none.total_all == 8
+        for wildcard in ("%", "_"):  # taken literally, not as LIKE wildcards
+            assert svc.list_policies(s, svc.PolicyListQuery(search=wildcard)).rows == ()
         desc = svc.list_policies(s, svc.PolicyListQuery(sort="name", descending=True)).rows
         assert desc[0].slug == "service-accounts-throttle"
         by_status = svc.list_policies(s, svc.PolicyListQuery(sort="status")).rows
