@@ -31,6 +31,7 @@ from maas_ui.models import (
     PolicyAsset,
     PolicyTarget,
     ServiceAccount,
+    UsageDaily,
     UsageRollup,
     User,
 )
@@ -74,7 +75,7 @@ def current_hour() -> datetime:
 
 # Delete order respects foreign keys.
 _TABLES_CHILD_FIRST = [
-    UsageRollup, AuditLog, PolicyTarget, PolicyAsset, Policy, ApiKeyAsset, ApiKey,
+    UsageDaily, UsageRollup, AuditLog, PolicyTarget, PolicyAsset, Policy, ApiKeyAsset, ApiKey,
     McpTool, AiAsset, GroupMembership, ServiceAccount, Group, User,
 ]
 
@@ -401,10 +402,21 @@ class _Generator:
             if key_last is not None:
                 last_used[key.id] = key_last
         self._write_usage(engine, insert_sql, stored_times, cols)
+        self._write_daily(engine)
         with engine.begin() as conn:
             for key_id, at in last_used.items():
                 conn.execute(text("UPDATE api_keys SET last_used_at = :at WHERE id = :id"), {"at": at, "id": key_id})
         return total
+
+    @staticmethod
+    def _write_daily(engine) -> None:
+        """usage_daily from the hourly rollups just written (one INSERT ... SELECT ... GROUP BY day)."""
+        from maas_ui.services.usage import refresh_daily
+
+        with engine.begin() as conn:
+            refresh_daily(conn)
+            if engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("ANALYZE usage_daily")
 
     @staticmethod
     def _write_usage(engine, insert_sql: str, stored_times: list, cols: dict[str, list[np.ndarray]]) -> None:
