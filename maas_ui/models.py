@@ -221,6 +221,9 @@ class UsageDaily(SQLModel, table=True):
         # The all-keys time series sums per day in day order from this index alone.
         Index("ix_usage_daily_day_cover", "day_start", "requests", "errors", "input_tokens", "output_tokens",
               "cost_usd"),
+        # One key's time series (Metrics tab): without it SQLite reads every key's days.
+        Index("ix_usage_daily_key_day_cover", "key_id", "day_start", "requests", "errors", "input_tokens",
+              "output_tokens", "cost_usd"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

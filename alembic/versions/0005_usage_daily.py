@@ -59,11 +59,15 @@ def upgrade() -> None:
                     ["key_id", "asset_id", "day_start", *MEASURES], unique=False)
     op.create_index("ix_usage_daily_day_cover", "usage_daily",
                     ["day_start", "requests", "errors", "input_tokens", "output_tokens", "cost_usd"], unique=False)
+    op.create_index("ix_usage_daily_key_day_cover", "usage_daily",
+                    ["key_id", "day_start", "requests", "errors", "input_tokens", "output_tokens", "cost_usd"],
+                    unique=False)
     if bind.dialect.name == "sqlite":
         op.execute("ANALYZE usage_daily")
 
 
 def downgrade() -> None:
+    op.drop_index("ix_usage_daily_key_day_cover", table_name="usage_daily")
     op.drop_index("ix_usage_daily_day_cover", table_name="usage_daily")
     op.drop_index("ix_usage_daily_key_asset_day_cover", table_name="usage_daily")
     op.drop_table("usage_daily")
