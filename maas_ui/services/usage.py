@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 import pandas as pd
-from sqlalchemy import BigInteger, Integer, and_, cast, delete, extract, func, insert, literal, or_, select, union_all
+from sqlalchemy import BigInteger, Integer, and_, cast, delete, extract, func, insert, literal, literal_column, or_, select, union_all
 from sqlalchemy.engine import Connection
 
 from maas_ui import db
@@ -111,12 +111,14 @@ def _aggregate(window: TimeWindow, key_id: int | None, dims: tuple[str, ...] = (
 def day_start_expr(expr, dialect: str):
     """00:00 UTC of the day of a stored hour_start, stored the way the dialect stores datetimes
     (kept in step with migration 0005_usage_daily)."""
+    # Literal SQL constants (no bound parameters), so the GROUP BY repeats the very same expression.
     if dialect == "sqlite":  # SQLAlchemy's SQLite storage format for UTC datetimes
-        return func.strftime("%Y-%m-%d 00:00:00.000000", expr)
+        return func.strftime(literal_column("'%Y-%m-%d 00:00:00.000000'"), expr)
     if dialect in ("mysql", "mariadb"):  # assumes the session time zone is UTC
         return func.timestamp(func.date(expr))
     # PostgreSQL (timestamptz): truncate in UTC, whatever the session time zone.
-    return func.timezone("UTC", func.date_trunc("day", func.timezone("UTC", expr)))
+    utc = literal_column("'UTC'")
+    return func.timezone(utc, func.date_trunc(literal_column("'day'"), func.timezone(utc, expr)))
 
 
 def refresh_daily(conn: Connection, start: datetime | None = None, end: datetime | None = None) -> int:
