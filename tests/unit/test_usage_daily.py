@@ -202,3 +202,29 @@ def test_the_seed_fills_usage_daily(seeded_db_url):
         odd = conn.execute(text("SELECT COUNT(*) FROM usage_daily WHERE day_start NOT LIKE '% 00:00:00.000000'")).scalar()
     assert hourly and daily == hourly  # one daily row per (key, asset, day) with usage; same sums
     assert odd == 0
+
+
+def test_migration_0005_fills_usage_daily_from_existing_rollups(tmp_path, seeded_db_url):
+    """An existing database (schema 0004 with hourly rollups) gets its daily sums on upgrade."""
+    import shutil
+
+    from alembic import command
+
+    path = tmp_path / "old.db"
+    shutil.copy(seeded_db_url.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    engine = db.get_engine(url)
+    with engine.begin() as conn:
+        cfg = db.alembic_config(url)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0004_asset_size_bigint")
+    with engine.connect() as conn:
+        assert "usage_daily" not in {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
+    db.migrate(url)
+    with engine.connect() as conn:
+        got = conn.execute(text("SELECT key_id, asset_id, day_start, requests, cost_usd, latency_ms_max "
+                                "FROM usage_daily ORDER BY key_id, asset_id, day_start")).all()
+    with db.get_engine(seeded_db_url).connect() as conn:
+        want = conn.execute(text("SELECT key_id, asset_id, day_start, requests, cost_usd, latency_ms_max "
+                                 "FROM usage_daily ORDER BY key_id, asset_id, day_start")).all()
+    assert got and got == want  # the migration's SQL writes what the seed's refresh_daily writes
