@@ -39,7 +39,7 @@ def prepare() -> str:
     check_dependencies()
     from maas_ui.db import DatabaseConfigError, check_connection, ensure_sqlite_dir, migrate
     from maas_ui.settings import database_url
-    from seed import seed_database
+    from seed import is_demo_database, seed_database, top_up
 
     url = database_url()
     try:
@@ -51,6 +51,12 @@ def prepare() -> str:
     report = seed_database(url)
     if report.seeded:
         return f"Database created and seeded: {report.keys} API keys, {report.usage_rows:,} hourly usage rows."
+    if is_demo_database(url):
+        # Demo usage stops at the hour the seed (or the last top-up) ran: extend it to now.
+        added = top_up(url)
+        if added.usage_rows:
+            return (f"Database is up to date; existing data kept. Demo usage topped up to now: "
+                    f"{added.usage_rows:,} hourly usage rows for {added.keys} active keys.")
     return "Database is up to date; existing data kept."
 
 

@@ -204,6 +204,41 @@ class UsageRollup(SQLModel, table=True):
     latency_ms_max: float = 0.0
 
 
+class UsageDaily(SQLModel, table=True):
+    """Traffic of one key to one asset during one UTC day: the sums of that day's hourly rollups
+    (and the largest hourly maximum latency). Long ranges read whole days here and only their
+    partial-day edges from `usage_rollups` (services.usage). Whoever writes hourly rollups refreshes
+    the days it touched with `services.usage.refresh_daily` (migration 0005_usage_daily)."""
+
+    __tablename__ = "usage_daily"
+    __table_args__ = (
+        UniqueConstraint("key_id", "asset_id", "day_start", name="uq_usage_daily_key_asset_day"),
+        # Per key/asset sums over whole days read only this index, already grouped.
+        Index(
+            "ix_usage_daily_key_asset_day_cover", "key_id", "asset_id", "day_start", "requests", "errors",
+            "input_tokens", "output_tokens", "cost_usd", "latency_ms_sum", "latency_ms_max",
+        ),
+        # The all-keys time series sums per day in day order from this index alone.
+        Index("ix_usage_daily_day_cover", "day_start", "requests", "errors", "input_tokens", "output_tokens",
+              "cost_usd"),
+        # One key's time series (Metrics tab): without it SQLite reads every key's days.
+        Index("ix_usage_daily_key_day_cover", "key_id", "day_start", "requests", "errors", "input_tokens",
+              "output_tokens", "cost_usd"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_id: int = Field(foreign_key="api_keys.id")
+    asset_id: int = Field(foreign_key="ai_assets.id")
+    day_start: datetime  # 00:00 UTC of the day
+    requests: int = 0
+    errors: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_ms_sum: float = 0.0
+    latency_ms_max: float = 0.0
+
+
 class AuditLog(SQLModel, table=True):
     __tablename__ = "audit_log"
 

@@ -1,5 +1,5 @@
 """Deterministic, idempotent demo data for the MaaS Console."""
 
-from seed.generator import SeedConfig, SeedReport, seed_database
+from seed.generator import SeedConfig, SeedReport, TopUpReport, is_demo_database, seed_database, top_up
 
-__all__ = ["SeedConfig", "SeedReport", "seed_database"]
+__all__ = ["SeedConfig", "SeedReport", "TopUpReport", "is_demo_database", "seed_database", "top_up"]

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 from faker import Faker
-from sqlalchemy import bindparam, update
-from sqlmodel import SQLModel
+from sqlalchemy import bindparam, func, text, update
+from sqlalchemy import select as sa_select
+from sqlmodel import SQLModel, select
 
 from maas_ui import db
 from maas_ui.domain.keys import SecretBox, mint_secret, new_public_id
@@ -31,6 +32,7 @@ from maas_ui.models import (
     PolicyAsset,
     PolicyTarget,
     ServiceAccount,
+    UsageDaily,
     UsageRollup,
     User,
 )
@@ -39,6 +41,7 @@ from seed import catalog
 
 SEED = 2026
 SEED_ACTOR = "seed@example.com"
+DEMO_SEED_ACTION = "seed.demo_data"
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def current_hour() -> datetime:
 
 # Delete order respects foreign keys.
 _TABLES_CHILD_FIRST = [
-    UsageRollup, AuditLog, PolicyTarget, PolicyAsset, Policy, ApiKeyAsset, ApiKey,
+    UsageDaily, UsageRollup, AuditLog, PolicyTarget, PolicyAsset, Policy, ApiKeyAsset, ApiKey,
     McpTool, AiAsset, GroupMembership, ServiceAccount, Group, User,
 ]
 
@@ -114,6 +117,38 @@ def seed_database(
     return _Generator(config, now, url).run()
 
 
+def _rhythm(hour_times: list[datetime]) -> np.ndarray:
+    """Relative traffic of each hour: weekday/daytime rhythm, peak mid-afternoon UTC."""
+    hour_of_day = np.array([t.hour for t in hour_times])
+    weekday = np.array([t.weekday() for t in hour_times])  # 0 = Monday
+    daytime = 0.15 + np.exp(-((hour_of_day - 14) ** 2) / 18.0)
+    week = np.where(weekday >= 5, 0.3, 1.0)
+    return daytime * week
+
+
+def _measures(np_rng, req: np.ndarray, errs: np.ndarray, asset: AiAsset, model_meta: dict):
+    """Tokens, cost and latency of hours with `req` requests of which `errs` failed."""
+    n = req.size
+    ok = req - errs
+    if asset.kind == AssetKind.MODEL:
+        meta = model_meta[asset.identifier]
+        tin = (ok * np_rng.gamma(4.0, 180.0, size=n)).astype(np.int64)
+        tout = (ok * np_rng.gamma(3.0, 90.0, size=n)).astype(np.int64)
+        if meta[6] < 100:  # embeddings produce no output tokens
+            tout[:] = 0
+        cost = tin / 1e6 * (asset.price_input_per_1m or 0) + tout / 1e6 * (asset.price_output_per_1m or 0)
+        mean_lat = meta[6]
+    else:
+        tin = np.zeros(n, dtype=np.int64)
+        tout = np.zeros(n, dtype=np.int64)
+        cost = np.zeros(n)
+        mean_lat = 140.0 if asset.kind != AssetKind.AGENT else 2400.0
+    lat_mean = mean_lat * np_rng.uniform(0.8, 1.25, size=n)
+    lat_sum = lat_mean * req
+    lat_max = lat_mean * np_rng.uniform(1.3, 4.0, size=n)
+    return tin, tout, cost, lat_sum, lat_max
+
+
 class _Generator:
     def __init__(self, config: SeedConfig, now: datetime, url: str | None):
         self.config = config
@@ -136,6 +171,9 @@ class _Generator:
             keys, key_assets = self._keys(s, users, groups, sas, assets)
             s.flush()
             policies = self._policies(s, users, groups, sas, assets)
+            # Marks the database as demo data (is_demo_database): only demo data gets topped up.
+            s.add(AuditLog(at=self.now, actor=SEED_ACTOR, action=DEMO_SEED_ACTION, entity_kind="database",
+                           entity_id="demo", summary=f"Demo data seeded with seed {self.config.seed}"))
             s.commit()
             report.users, report.groups, report.service_accounts = len(users), len(groups), len(sas)
             report.assets, report.keys, report.policies = len(assets), len(keys), len(policies)
@@ -314,12 +352,8 @@ class _Generator:
         start = self.now - timedelta(hours=hours)
         hour_index = np.arange(hours)
         hour_times = [start + timedelta(hours=int(h)) for h in range(hours)]
-        hour_of_day = np.array([t.hour for t in hour_times])
-        weekday = np.array([t.weekday() for t in hour_times])  # 0 = Monday
-        daytime = 0.15 + np.exp(-((hour_of_day - 14) ** 2) / 18.0)  # peak mid-afternoon UTC
-        week = np.where(weekday >= 5, 0.3, 1.0)
         growth = 0.5 + hour_index / hours  # traffic doubles over the year
-        rhythm = daytime * week * growth
+        rhythm = _rhythm(hour_times) * growth
         model_meta = {m[1]: m for m in catalog.MODELS}
         last_used: dict[int, datetime] = {}
         total = 0
@@ -371,23 +405,7 @@ class _Generator:
                     continue
                 req = req[nz]
                 errs = self.np_rng.binomial(req, err_rate[nz])
-                ok = req - errs
-                if asset.kind == AssetKind.MODEL:
-                    meta = model_meta[asset.identifier]
-                    tin = (ok * self.np_rng.gamma(4.0, 180.0, size=nz.size)).astype(np.int64)
-                    tout = (ok * self.np_rng.gamma(3.0, 90.0, size=nz.size)).astype(np.int64)
-                    if meta[6] < 100:  # embeddings produce no output tokens
-                        tout[:] = 0
-                    cost = tin / 1e6 * (asset.price_input_per_1m or 0) + tout / 1e6 * (asset.price_output_per_1m or 0)
-                    mean_lat = meta[6]
-                else:
-                    tin = np.zeros(nz.size, dtype=np.int64)
-                    tout = np.zeros(nz.size, dtype=np.int64)
-                    cost = np.zeros(nz.size)
-                    mean_lat = 140.0 if asset.kind != AssetKind.AGENT else 2400.0
-                lat_mean = mean_lat * self.np_rng.uniform(0.8, 1.25, size=nz.size)
-                lat_sum = lat_mean * req
-                lat_max = lat_mean * self.np_rng.uniform(1.3, 4.0, size=nz.size)
+                tin, tout, cost, lat_sum, lat_max = _measures(self.np_rng, req, errs, asset, model_meta)
                 hour_idx = nz + begin
                 for name, values in (
                     ("hour", hour_idx), ("key", np.full(nz.size, key.id)), ("asset", np.full(nz.size, asset.id)),
@@ -401,6 +419,7 @@ class _Generator:
             if key_last is not None:
                 last_used[key.id] = key_last
         self._write_usage(engine, insert_sql, stored_times, cols)
+        self._write_daily(engine)
         if last_used:
             keys_table = ApiKey.__table__
             # Through the column's type, so the stored text matches the app's own datetimes.
@@ -408,6 +427,16 @@ class _Generator:
             with engine.begin() as conn:
                 conn.execute(stmt, [{"key_id": k, "at": at} for k, at in last_used.items()])
         return total
+
+    @staticmethod
+    def _write_daily(engine) -> None:
+        """usage_daily from the hourly rollups just written (one INSERT ... SELECT ... GROUP BY day)."""
+        from maas_ui.services.usage import refresh_daily
+
+        with engine.begin() as conn:
+            refresh_daily(conn)
+            if engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("ANALYZE usage_daily")
 
     @staticmethod
     def _write_usage(engine, insert_sql: str, stored_times: list, cols: dict[str, list[np.ndarray]]) -> None:
@@ -447,3 +476,116 @@ class _Generator:
                 if sqlite:
                     conn.exec_driver_sql("PRAGMA cache_size=-2000")
                     conn.commit()  # end SQLAlchemy's autobegun transaction: pragmas apply outside one
+
+
+# Top-up ---------------------------------------------------------------------------------------
+
+TOP_UP_MAX_GAP = timedelta(days=90)
+_TOP_UP_BASIS = timedelta(days=28)  # each key's recent traffic sets its rate for the new hours
+
+
+@dataclass
+class TopUpReport:
+    usage_rows: int = 0
+    keys: int = 0
+    start: datetime | None = None  # the new hours: [start, end)
+    end: datetime | None = None
+
+
+def is_demo_database(url: str | None = None) -> bool:
+    """The database holds seeded demo data: the seed wrote its audit entry."""
+    with db.session(url) as s:
+        return s.exec(select(AuditLog.id).where(AuditLog.action == DEMO_SEED_ACTION).limit(1)).first() is not None
+
+
+def top_up(url: str | None = None, *, now: datetime | None = None, max_gap: timedelta = TOP_UP_MAX_GAP,
+           seed: int = SEED) -> TopUpReport:
+    """Extend a seeded demo database's usage to the last complete hour before `now`.
+
+    The seed's data ends at the hour it ran; a database seeded days ago would show empty recent
+    ranges. For every key that is active, not expired and not deleted, each of its assets gets the
+    hours after the newest rollup (at most `max_gap` of them), drawn with the seed's model: the
+    weekday/daytime rhythm scaled to the key's traffic on that asset over the last 28 days of data,
+    Poisson requests, the key's recent error share, the seed's tokens, cost and latency. Keys
+    without recent traffic stay quiet. Deterministic: the same database and `now` give the same
+    rows. Updates last_used_at and the daily sums of the days written.
+    """
+    from maas_ui.services.usage import refresh_daily
+
+    horizon = (now or current_hour()).astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    engine = db.get_engine(url)
+    report = TopUpReport()
+    with engine.connect() as conn:
+        newest = conn.execute(text("SELECT MAX(hour_start) FROM usage_rollups")).scalar()
+    if newest is None:
+        return report
+    newest = newest if isinstance(newest, datetime) else datetime.fromisoformat(str(newest))
+    newest = newest.replace(tzinfo=timezone.utc) if newest.tzinfo is None else newest.astimezone(timezone.utc)
+    start = max(newest + timedelta(hours=1), horizon - max_gap)
+    if start >= horizon:
+        return report
+    hours = int((horizon - start) / timedelta(hours=1))
+    hour_times = [start + timedelta(hours=h) for h in range(hours)]
+    shape = _rhythm(hour_times)
+    basis_start = newest + timedelta(hours=1) - _TOP_UP_BASIS
+    basis_hours = [basis_start + timedelta(hours=h) for h in range(int(_TOP_UP_BASIS / timedelta(hours=1)))]
+    basis_shape = float(_rhythm(basis_hours).sum())
+    model_meta = {m[1]: m for m in catalog.MODELS}
+    rows: list[dict] = []
+    last_used: dict[int, datetime] = {}
+    with db.session(url) as s:
+        assets = {a.id: a for a in s.exec(select(AiAsset)).all()}
+        keys = s.exec(select(ApiKey).where(ApiKey.status == KeyStatus.ACTIVE, ApiKey.deleted_at.is_(None))
+                      .order_by(ApiKey.id)).all()
+        recent = {
+            (r.key_id, r.asset_id): r for r in s.connection().execute(
+                sa_select(UsageRollup.key_id, UsageRollup.asset_id, func.sum(UsageRollup.requests).label("req"),
+                       func.sum(UsageRollup.errors).label("err"))
+                .where(UsageRollup.hour_start >= basis_start)
+                .group_by(UsageRollup.key_id, UsageRollup.asset_id))
+        }
+        for key in keys:
+            stop = hours
+            if key.expires_at is not None:
+                expires = key.expires_at.astimezone(timezone.utc)
+                stop = min(stop, max(0, int((expires - start).total_seconds() // 3600)))
+            if stop <= 0:
+                continue
+            key_last = None
+            granted = s.exec(select(ApiKeyAsset.asset_id).where(ApiKeyAsset.key_id == key.id)
+                             .order_by(ApiKeyAsset.asset_id)).all()
+            for asset_id in granted:
+                basis = recent.get((key.id, asset_id))
+                if basis is None or not basis.req:
+                    continue
+                np_rng = np.random.default_rng([seed, key.id, asset_id, int(start.timestamp()) // 3600])
+                lam = basis.req / basis_shape * shape[:stop]
+                req = np_rng.poisson(lam)
+                nz = np.nonzero(req)[0]
+                if nz.size == 0:
+                    continue
+                req = req[nz]
+                errs = np_rng.binomial(req, min(0.45, basis.err / basis.req))
+                tin, tout, cost, lat_sum, lat_max = _measures(np_rng, req, errs, assets[asset_id], model_meta)
+                for i, h in enumerate(nz.tolist()):
+                    rows.append(dict(
+                        key_id=key.id, asset_id=asset_id, hour_start=hour_times[h], requests=int(req[i]),
+                        errors=int(errs[i]), input_tokens=int(tin[i]), output_tokens=int(tout[i]),
+                        cost_usd=round(float(cost[i]), 6), latency_ms_sum=round(float(lat_sum[i]), 1),
+                        latency_ms_max=round(float(lat_max[i]), 1),
+                    ))
+                at = hour_times[int(nz[-1])] + timedelta(minutes=int(np_rng.integers(1, 59)))
+                key_last = max(key_last, at) if key_last else at
+            if key_last is not None:
+                last_used[key.id] = key_last
+    rows.sort(key=lambda r: (r["hour_start"], r["key_id"], r["asset_id"]))  # the order a gateway appends
+    with engine.begin() as conn:
+        if rows:
+            conn.execute(UsageRollup.__table__.insert(), rows)
+        keys_t = ApiKey.__table__
+        for key_id, at in last_used.items():
+            conn.execute(update(keys_t).where(keys_t.c.id == key_id, (keys_t.c.last_used_at.is_(None))
+                                              | (keys_t.c.last_used_at < at)).values(last_used_at=at))
+        refresh_daily(conn, start, horizon)
+    report.usage_rows, report.keys, report.start, report.end = len(rows), len(last_used), start, horizon
+    return report

@@ -160,6 +160,69 @@ class TimeWindow:
         return [self.bucket_span(i) for i in reversed(range(self.bucket_count))]
 
 
+DAY = timedelta(days=1)
+Span = tuple[datetime, datetime]
+
+
+def _midnight(t: datetime) -> datetime:
+    return t.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for a, b in sorted(spans):
+        if a >= b:
+            continue
+        if out and out[-1][1] >= a:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+@dataclass(frozen=True)
+class WindowSplit:
+    """Which parts of a window to read from the daily sums and which from the hourly rollups.
+
+    Both lists hold disjoint half-open [start, end) spans that together cover the window exactly
+    once; `daily` spans are whole UTC days (midnight to midnight).
+    """
+
+    hourly: list[Span]
+    daily: list[Span]
+
+
+def split_window(window: TimeWindow, *, keep_buckets: bool = False) -> WindowSplit:
+    """Split `window` into whole UTC days (read from usage_daily) and partial-day edges (hourly).
+
+    With `keep_buckets` (time series) a day that a chart bucket boundary cuts is read hourly too,
+    so every daily row falls into one bucket: hourly buckets read no days; daily buckets ending at
+    midnight (custom ranges) read every whole day; weekly buckets ending at 14:00 lose one day a week.
+    """
+    first = _midnight(window.start)
+    if first < window.start:
+        first += DAY
+    last = _midnight(window.end)
+    if last <= first or (keep_buckets and window.bucket is Bucket.HOUR and window.bucket_count > 1):
+        return WindowSplit([(window.start, window.end)], [])
+    cut: set[datetime] = set()
+    if keep_buckets:
+        for i in range(1, window.bucket_count):
+            boundary = window.end - i * window.bucket.delta
+            day = _midnight(boundary)
+            if boundary != day and first <= day < last:
+                cut.add(day)
+    daily: list[Span] = []
+    start = first
+    for day in sorted(cut):
+        daily.append((start, day))
+        start = day + DAY
+    daily.append((start, last))
+    daily = _merge(daily)
+    hourly = _merge([(window.start, first), (last, window.end), *[(d, d + DAY) for d in cut]])
+    return WindowSplit(hourly, daily)
+
+
 @dataclass(frozen=True)
 class RangeSelection:
     """What the user picked in the "Time range" control; serialised into the URL query."""

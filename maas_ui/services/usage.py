@@ -11,6 +11,10 @@ Query plan notes (SQLite, 4M rows, see benchmarks/README.md):
 * Breakdowns: one statement aggregates per (key, asset) in a CTE that reads the covering index
   ix_usage_key_asset_hour_cover in key/asset order (no table rows, no sort), then derives the
   per-key, per-asset, per-user, per-group and total rows from that small CTE with UNION ALL.
+* Long windows: whole UTC days are read from usage_daily (per key, asset and day sums of the
+  hourly rollups, migration 0005_usage_daily) and only the partial-day edges from usage_rollups
+  (domain.usage.split_window); the results equal the hourly-only sums. Code that writes hourly
+  rollups must call `refresh_daily` for the days it touched.
 """
 
 from __future__ import annotations
@@ -19,17 +23,20 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pandas as pd
-from sqlalchemy import BigInteger, Integer, and_, case, cast, extract, func, literal, select, union_all
+from sqlalchemy import BigInteger, Integer, and_, cast, delete, extract, func, insert, literal, literal_column, or_, select, union_all
 from sqlalchemy.engine import Connection
 
 from maas_ui import db
-from maas_ui.domain.usage import TimeWindow, Totals, success_rate, tokens_per_second
-from maas_ui.models import AiAsset, ApiKey, AssetKind, Group, GroupMembership, OwnerKind, ServiceAccount, User
+from maas_ui.domain.usage import Span, TimeWindow, Totals, split_window, success_rate, tokens_per_second
+from maas_ui.models import (
+    AiAsset, ApiKey, AssetKind, Group, GroupMembership, OwnerKind, ServiceAccount, UsageDaily, UsageRollup, User,
+)
 
-U = ApiKey.metadata.tables["usage_rollups"]
+U = UsageRollup.__table__
+D = UsageDaily.__table__  # the same measures per UTC day (day_start)
 K = ApiKey.__table__
 A = AiAsset.__table__
 USERS = User.__table__
@@ -65,9 +72,79 @@ def _sum_columns(source, fields=SUM_FIELDS, with_max: bool = True) -> list:
     return cols
 
 
-def _in_window(window: TimeWindow, key_id: int | None = None):
-    cond = and_(U.c.hour_start >= window.start, U.c.hour_start < window.end)
-    return and_(U.c.key_id == key_id, cond) if key_id is not None else cond
+def _in_spans(col, spans: list[Span]):
+    return or_(*[and_(col >= a, col < b) for a, b in spans])
+
+
+def _parts(window: TimeWindow, key_id: int | None, dims: tuple[str, ...], fields=SUM_FIELDS,
+           with_max: bool = True, *, keep_buckets: bool = False) -> list:
+    """SELECTs over usage_rollups (partial days) and usage_daily (whole days) that together cover
+    `window` once, each grouped by `dims` ("key_id", "asset_id", "t" = the hour or day start)."""
+    split = split_window(window, keep_buckets=keep_buckets)
+    out = []
+    for table, time_col, spans in ((U, U.c.hour_start, split.hourly), (D, D.c.day_start, split.daily)):
+        # One SELECT per span: each is a plain index range search. (An OR of the ~50 spans of a
+        # year's weekly chart made SQLite scan the whole hour index instead.)
+        for span in spans:
+            cond = _in_spans(time_col, [span])
+            if key_id is not None:
+                cond = and_(table.c.key_id == key_id, cond)
+            dim_cols = [time_col if d == "t" else table.c[d] for d in dims]
+            stmt = select(*[c.label(d) for c, d in zip(dim_cols, dims)],
+                          *_sum_columns(table, fields, with_max)).where(cond)
+            out.append(stmt.group_by(*dim_cols) if dims else stmt)
+    return out
+
+
+def _aggregate(window: TimeWindow, key_id: int | None, dims: tuple[str, ...] = (), fields=SUM_FIELDS,
+               with_max: bool = True):
+    """One SELECT of `dims` and the sums of `fields` over the window (hourly edges + daily days)."""
+    parts = _parts(window, key_id, dims, fields, with_max)
+    if len(parts) == 1:
+        return parts[0]
+    both = union_all(*parts).subquery("both_tables")
+    dim_cols = [both.c[d] for d in dims]
+    stmt = select(*dim_cols, *_sum_columns(both, fields, with_max))
+    return stmt.group_by(*dim_cols) if dims else stmt
+
+
+def day_start_expr(expr, dialect: str):
+    """00:00 UTC of the day of a stored hour_start, stored the way the dialect stores datetimes
+    (kept in step with migration 0005_usage_daily)."""
+    # Literal SQL constants (no bound parameters), so the GROUP BY repeats the very same expression.
+    if dialect == "sqlite":  # SQLAlchemy's SQLite storage format for UTC datetimes
+        return func.strftime(literal_column("'%Y-%m-%d 00:00:00.000000'"), expr)
+    if dialect in ("mysql", "mariadb"):  # assumes the session time zone is UTC
+        return func.timestamp(func.date(expr))
+    # PostgreSQL (timestamptz): truncate in UTC, whatever the session time zone.
+    utc = literal_column("'UTC'")
+    return func.timezone(utc, func.date_trunc(literal_column("'day'"), func.timezone(utc, expr)))
+
+
+def refresh_daily(conn: Connection, start: datetime | None = None, end: datetime | None = None) -> int:
+    """Recompute usage_daily from usage_rollups for the UTC days touching [start, end) (all days
+    when both are None); returns the number of daily rows written. Call it in the transaction
+    that wrote the hourly rollups."""
+    day = day_start_expr(U.c.hour_start, conn.dialect.name)
+    cond, dcond = [], []
+    if start is not None:
+        first = start.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        cond.append(U.c.hour_start >= first)
+        dcond.append(D.c.day_start >= first)
+    if end is not None:
+        last = end.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        if last < end:
+            last += timedelta(days=1)
+        cond.append(U.c.hour_start < last)
+        dcond.append(D.c.day_start < last)
+    conn.execute(delete(D).where(*dcond))
+    source = (
+        select(U.c.key_id, U.c.asset_id, day, *[func.sum(U.c[f]) for f in SUM_FIELDS], func.max(U.c.latency_ms_max))
+        .where(*cond)
+        .group_by(U.c.key_id, U.c.asset_id, day)
+    )
+    result = conn.execute(insert(D).from_select(["key_id", "asset_id", "day_start", *MEASURES], source))
+    return result.rowcount or 0
 
 
 def epoch_seconds(expr, dialect: str):
@@ -105,14 +182,12 @@ def series(conn: Connection, window: TimeWindow, key_id: int | None = None,
     """One row per bucket of the window, oldest first, zero-filled; columns bucket_start, bucket_end,
     the summed `fields` (requests, errors, input_tokens, output_tokens, cost_usd by default) and,
     when their inputs are there, successes and tokens. Fewer fields is a cheaper scan."""
-    hourly = (
-        select(U.c.hour_start.label("h"), *_sum_columns(U, fields, with_max=False))
-        .where(_in_window(window, key_id))
-        .group_by(U.c.hour_start)
-        .subquery("hourly")
-    )
-    b = bucket_index(hourly.c.h, window, conn.dialect.name).label("b")
-    stmt = select(b, *[func.sum(hourly.c[f]).label(f) for f in fields]).group_by(b)
+    # Per hour (partial days, days cut by a bucket boundary) and per whole day otherwise: the two
+    # parts hold different time points, so the outer query can fold both into buckets directly.
+    parts = _parts(window, key_id, ("t",), fields, with_max=False, keep_buckets=True)
+    points = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("points")
+    b = bucket_index(points.c.t, window, conn.dialect.name).label("b")
+    stmt = select(b, *[func.sum(points.c[f]).label(f) for f in fields]).group_by(b)
     df = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["b", *fields])
     df = df.astype({"b": "int64"}).set_index("b").reindex(range(window.bucket_count), fill_value=0)
     df = df.sort_index(ascending=False).reset_index(drop=False)  # oldest bucket first
@@ -130,20 +205,18 @@ def series(conn: Connection, window: TimeWindow, key_id: int | None = None,
 
 def totals_with_previous(conn: Connection, window: TimeWindow, key_id: int | None = None) -> tuple[Totals, Totals]:
     """Sums over the window and over the previous window of the same length, in one statement."""
-    prev = window.previous()
-    period = case((U.c.hour_start >= window.start, 1), else_=0).label("cur")
-    cond = and_(U.c.hour_start >= prev.start, U.c.hour_start < window.end)
-    if key_id is not None:
-        cond = and_(U.c.key_id == key_id, cond)
-    rows = {r._mapping["cur"]: r for r in conn.execute(select(period, *_sum_columns(U)).where(cond).group_by(period))}
+    periods = [_aggregate(w, key_id).subquery(f"p{cur}") for cur, w in ((1, window), (0, window.previous()))]
+    stmt = union_all(*[select(literal(cur).label("cur"), *[p.c[f] for f in MEASURES])
+                       for cur, p in zip((1, 0), periods)])
+    rows = {r._mapping["cur"]: r for r in conn.execute(stmt)}
     return _totals(rows.get(1)), _totals(rows.get(0))
 
 
 def window_totals(conn: Connection, window: TimeWindow, key_id: int | None = None, *,
                   cards_only: bool = False) -> Totals:
     """Sums over the window; `cards_only` skips the latency sums (zero in the result), a cheaper scan."""
-    cols = _sum_columns(U, CARD_FIELDS, with_max=False) if cards_only else _sum_columns(U)
-    return _totals(conn.execute(select(*cols).where(_in_window(window, key_id))).first())
+    stmt = _aggregate(window, key_id, (), CARD_FIELDS, with_max=False) if cards_only else _aggregate(window, key_id)
+    return _totals(conn.execute(stmt).first())
 
 
 def _asset_frame(conn: Connection, df: pd.DataFrame) -> pd.DataFrame:
@@ -176,7 +249,7 @@ def _derive(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def by_asset(conn: Connection, window: TimeWindow, key_id: int | None = None) -> pd.DataFrame:
-    stmt = select(U.c.asset_id, *_sum_columns(U)).where(_in_window(window, key_id)).group_by(U.c.asset_id)
+    stmt = _aggregate(window, key_id, ("asset_id",))
     df = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["asset_id", *MEASURES])
     return _asset_frame(conn, df)
 
@@ -188,12 +261,7 @@ def breakdowns(conn: Connection, window: TimeWindow) -> dict[str, pd.DataFrame]:
     own keys. A user in two groups counts in both, so group rows overlap and do not add up to
     the total. Service-account keys belong to no user or group.
     """
-    ka = (
-        select(U.c.key_id, U.c.asset_id, *_sum_columns(U))
-        .where(_in_window(window))
-        .group_by(U.c.key_id, U.c.asset_id)
-        .cte("ka")
-    )
+    ka = _aggregate(window, None, ("key_id", "asset_id")).cte("ka")
 
     def agg(dim: str, id_col, source, *where, group: bool = True):
         # A typed NULL: PostgreSQL cannot unite an untyped NULL with the integer ids of the other rows.
