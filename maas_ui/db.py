@@ -31,7 +31,8 @@ def get_engine(url: str | None = None) -> Engine:
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     try:
-        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+        # hide_parameters: error messages and logs never carry bound values (secret hashes, ciphertexts).
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
     except ModuleNotFoundError as exc:
         raise DatabaseConfigError(
             f"The database URL {safe_url(url)} needs the Python package '{exc.name}': "
