@@ -89,7 +89,20 @@ def screenshot(page: Page, name: str) -> Path:
     """Save a full-page screenshot under tests/screenshots/ for a person to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # PF's Page scrolls inside <main>, so full_page alone stops at the viewport: grow the
+    # viewport to the content for the shot, then put it back.
+    size = page.viewport_size
+    content_height = page.evaluate(
+        "() => { const m = document.querySelector('main'); "
+        "return m ? m.scrollHeight + m.getBoundingClientRect().top : document.body.scrollHeight; }"
+    )
+    if size and content_height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(int(content_height) + 24, 6000)})
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        if size:
+            page.set_viewport_size(size)
     return path
 
 
