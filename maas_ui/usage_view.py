@@ -163,7 +163,7 @@ def consumer_rows(df: pd.DataFrame, metrics_href: Callable[[str], str]) -> list[
             rank=rank, public_id=str(r.public_id), name=str(r.name), deleted=deleted,
             href="" if deleted else metrics_href(str(r.public_id)), owner=str(r.owner or "—"),
             owner_kind=str(r.owner_kind_label), requests=int(r.requests), requests_text=u.format_int(r.requests),
-            tokens=int(r.tokens), tokens_text=u.format_int(r.tokens), cost_usd=round(float(r.cost_usd), 2),
+            tokens=int(r.tokens), tokens_text=u.format_int(r.tokens), cost_usd=round(float(r.cost_usd), 4),
             cost_text=u.format_usd(float(r.cost_usd)), success_rate=u.shown_percent(rate),
             success_rate_text=u.format_percent(rate),
         ))

@@ -55,12 +55,12 @@ def test_consumer_rows_link_live_keys_only_and_csv_matches_them():
     rows = v.consumer_rows(_keys_frame(), lambda pid: f"/settings/api-keys/{pid}/metrics?range=7d")
     assert [r.rank for r in rows] == [1, 2, 3]
     assert rows[0].href == "/settings/api-keys/key-a/metrics?range=7d" and rows[1].href == ""
-    assert (rows[0].cost_text, rows[0].cost_usd, rows[0].success_rate_text) == ("$1.23", 1.23, "98.0%")
+    assert (rows[0].cost_text, rows[0].cost_usd, rows[0].success_rate_text) == ("$1.23", 1.234, "98.0%")  # CSV keeps 4 decimals for chargeback
     assert rows[1].success_rate_text == "—" and rows[1].cost_text == "< $0.01"
     parsed = list(csv.DictReader(io.StringIO(v.consumers_csv(rows))))
     assert [p["Key"] for p in parsed] == ["chatbot", "chatbot", "'=cmd()"]
     assert parsed[0] == {"Rank": "1", "Key": "chatbot", "Key ID": "key-a", "Deleted": "false", "Owner": "jdoe",
-                         "Owner type": "User", "Requests": "100", "Tokens": "5000", "Cost (USD)": "1.23",
+                         "Owner type": "User", "Requests": "100", "Tokens": "5000", "Cost (USD)": "1.234",
                          "Success rate (%)": "98"}
     assert parsed[1]["Deleted"] == "true" and parsed[1]["Success rate (%)"] == ""
 
