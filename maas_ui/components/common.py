@@ -62,3 +62,16 @@ def not_found_state(title: str, body: str, back_label: str, back_href: str) -> r
             actions=[link(back_label, href=back_href, class_name="pf-v6-c-button pf-m-primary")],
         )
     )
+
+
+def search_box(*, value: rx.Var, placeholder: str, aria_label: str, on_change, remount_key: rx.Var) -> rx.Component:
+    """The list pages' search field: uncontrolled (no keystroke round-trip lag); bumping
+    `remount_key` in the state clears it."""
+    return pf.TextInput.create(
+        type="search",
+        default_value=value,
+        placeholder=placeholder,
+        aria_label=aria_label,
+        on_change=on_change,
+        key=remount_key,
+    )

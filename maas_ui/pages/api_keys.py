@@ -10,7 +10,7 @@ import reflex as rx
 
 from maas_ui import db, pf, routes
 from maas_ui.components import toasts
-from maas_ui.components.common import empty_state, link, page_header
+from maas_ui.components.common import empty_state, link, page_header, search_box
 from maas_ui.components.key_parts import status_label
 from maas_ui.components.shell import shell
 from maas_ui.domain.key_format import OWNER_KIND_LABELS
@@ -202,51 +202,46 @@ def _create_button() -> rx.Component:
     return pf.Button.create("Create API key", variant="primary", on_click=KeyFormState.open_create)
 
 
+def _checkbox_filter(category: str, noun: str, width: str, options, on_select, labels, remove_label,
+                     clear_labels) -> rx.Component:
+    """A multi-choice filter: a checkbox select whose choices show as removable chips."""
+    return pf.ToolbarFilter.create(
+        pf.CheckboxSelect.create(
+            initial_options=options,
+            toggle_content=rx.el.span(category),
+            toggle_props={"aria-label": f"Filter by {noun}"},
+            toggle_width=width,
+            on_select=on_select,
+        ),
+        labels=labels,
+        category_name=category,
+        delete_label=remove_label,
+        delete_label_group=clear_labels,
+    )
+
+
 def _toolbar() -> rx.Component:
     s = ApiKeysState
     return pf.Toolbar.create(
         pf.ToolbarContent.create(
             pf.ToolbarGroup.create(
                 pf.ToolbarFilter.create(
-                    pf.TextInput.create(
-                        type="search",
-                        default_value=s.search,
+                    search_box(
+                        value=s.search,
                         placeholder="Search by name",
                         aria_label="Search API keys by name",
                         on_change=s.set_search,
-                        key=s.search_key,
+                        remount_key=s.search_key,
                     ),
                     labels=s.search_labels,
                     category_name="Name",
                     delete_label=s.clear_search,
                     delete_label_group=s.clear_search,
                 ),
-                pf.ToolbarFilter.create(
-                    pf.CheckboxSelect.create(
-                        initial_options=s.status_options,
-                        toggle_content=rx.el.span("Status"),
-                        toggle_props={"aria-label": "Filter by status"},
-                        toggle_width="150px",
-                        on_select=s.toggle_status,
-                    ),
-                    labels=s.status_labels,
-                    category_name="Status",
-                    delete_label=s.remove_status,
-                    delete_label_group=s.clear_statuses,
-                ),
-                pf.ToolbarFilter.create(
-                    pf.CheckboxSelect.create(
-                        initial_options=s.owner_kind_options,
-                        toggle_content=rx.el.span("Owner type"),
-                        toggle_props={"aria-label": "Filter by owner type"},
-                        toggle_width="170px",
-                        on_select=s.toggle_owner_kind,
-                    ),
-                    labels=s.owner_kind_labels,
-                    category_name="Owner type",
-                    delete_label=s.remove_owner_kind,
-                    delete_label_group=s.clear_owner_kinds,
-                ),
+                _checkbox_filter("Status", "status", "150px", s.status_options, s.toggle_status,
+                                 s.status_labels, s.remove_status, s.clear_statuses),
+                _checkbox_filter("Owner type", "owner type", "170px", s.owner_kind_options, s.toggle_owner_kind,
+                                 s.owner_kind_labels, s.remove_owner_kind, s.clear_owner_kinds),
                 variant="filter-group",
             ),
             pf.ToolbarItem.create(_pagination("top", compact=True), variant="pagination", align={"default": "alignEnd"}),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from maas_ui import db, pf, routes
-from maas_ui.components.common import empty_state, link, page_header
+from maas_ui.components.common import empty_state, link, page_header, search_box
 from maas_ui.components.shell import shell
 from maas_ui.components.toasts import ToastState
 from maas_ui.pages.policy_delete import PolicyDeleteState, policy_delete_modal
@@ -191,13 +191,12 @@ def _toolbar() -> rx.Component:
     return pf.Toolbar.create(
         pf.ToolbarContent.create(
             pf.ToolbarItem.create(
-                pf.TextInput.create(
-                    type="search",
-                    default_value=S.search,
+                search_box(
+                    value=S.search,
                     placeholder="Search by name, ID or description",
                     aria_label="Search policies",
                     on_change=S.set_search,
-                    key=S.search_box_key,
+                    remount_key=S.search_box_key,
                 )
             ),
             pf.ToolbarItem.create(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from maas_ui import db, pf, routes
-from maas_ui.components.common import empty_state, page_header
+from maas_ui.components.common import empty_state, page_header, search_box
 from maas_ui.components.shell import shell
 from maas_ui.services import directory
 
@@ -142,13 +142,12 @@ def user_management_page() -> rx.Component:
             pf.Toolbar.create(
                 pf.ToolbarContent.create(
                     pf.ToolbarItem.create(
-                        pf.TextInput.create(
-                            type="search",
-                            default_value=s.search,
+                        search_box(
+                            value=s.search,
                             placeholder="Search by name",
                             aria_label="Search users, groups and service accounts",
                             on_change=s.set_search,
-                            key=s.search_box_key,
+                            remount_key=s.search_box_key,
                         )
                     ),
                 )
