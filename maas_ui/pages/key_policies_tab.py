@@ -167,12 +167,3 @@ def key_policies_tab() -> rx.Component:
         ),
     )
 
-
-try:  # the tab registry comes with the API key details page
-    from maas_ui.pages.key_tabs import KeyDetailsTab
-except ModuleNotFoundError as exc:
-    if exc.name != "maas_ui.pages.key_tabs":
-        raise
-    TAB = None
-else:
-    TAB = KeyDetailsTab(slug="policies", title="Policies", content=key_policies_tab, on_load=KeyPoliciesTabState.load)

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from maas_ui.domain import manifests as mf
 from maas_ui.domain import policies as dom
+from maas_ui.domain.key_format import exact_time
 from maas_ui.domain.keys import display_status
 from maas_ui.models import (
     AiAsset,
@@ -115,6 +116,9 @@ class PolicyDetail:
     created_at: datetime
     created_by: str
     updated_at: datetime
+    status: str = ""  # Active | Inactive
+    created: str = ""  # "26 Nov 2026, 23:37 UTC"
+    updated: str = ""
 
     @property
     def slug(self) -> str:
@@ -295,6 +299,8 @@ def get_policy(s: Session, slug: str) -> PolicyDetail | None:
         over_limit_label=("Soft throttle: allow and flag" if f.over_limit_behavior == "soft"
                           else "Hard throttle: reject (HTTP 429)"),
         created_at=p.created_at, created_by=p.created_by, updated_at=p.updated_at,
+        status="Active" if p.is_active else "Inactive",
+        created=exact_time(p.created_at), updated=exact_time(p.updated_at),
     )
 
 
