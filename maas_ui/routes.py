@@ -22,6 +22,14 @@ POLICY_TABS = ["details", "api-keys", "yaml"]
 USER_MANAGEMENT_TABS = ["users", "groups", "service-accounts"]
 
 
+ID_MAX = 255  # no key or policy id is longer; longer ones are "not found" without a query
+
+
+def plausible_id(value: str | None) -> bool:
+    """Whether a route's id could name something (databases refuse NUL and other control characters)."""
+    return bool(value) and len(value) <= ID_MAX and value.isprintable()
+
+
 def _with_tab(base: str, tab: str | None, first: str) -> str:
     """The first tab is the bare URL; the others add their slug."""
     return base + (f"/{tab}" if tab and tab != first else "")

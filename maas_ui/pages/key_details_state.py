@@ -35,8 +35,10 @@ class KeyDetailsState(rx.State):
             self.loaded = False
         tab = self.tab or ""  # "" on the bare details URL
         self.active_tab = tab if tab in routes.API_KEY_TABS else routes.API_KEY_TABS[0]
-        with db.session() as s:
-            details = svc.get_key(s, key_id)
+        details = None
+        if routes.plausible_id(key_id):
+            with db.session() as s:
+                details = svc.get_key(s, key_id)
         self.details = details
         self.found = details is not None
         self.loaded_id = key_id

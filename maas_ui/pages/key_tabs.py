@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from maas_ui import routes
 from maas_ui.components.details_page import DetailsTab, route_tab, tab_on_load
 from maas_ui.pages.key_metrics_tab import KeyMetricsState, metrics_tab
 from maas_ui.pages.key_overview_tabs import assets_tab, details_tab, settings_tab
@@ -22,4 +23,5 @@ class KeyTabsState(rx.State):
     @rx.event
     def load(self):
         """The page's second on_load: runs the shown tab's own loader (Metrics, Policies)."""
-        return tab_on_load(TABS, route_tab(TABS, self.tab))
+        if routes.plausible_id(self.key_id):  # else the page says "not found" and shows no tab
+            return tab_on_load(TABS, route_tab(TABS, self.tab))

@@ -41,11 +41,13 @@ class PolicyDetailsState(rx.State):
     def load(self):
         self.slug = self.policy_id or ""
         self.active_tab = route_tab(TABS, self.tab)
-        with db.session() as s:
-            self.detail = svc.get_policy(s, self.slug)
-            if self.detail is not None:
-                self.keys = svc.keys_for_policy(s, self.slug)
-                self.yaml_text = svc.policy_yaml(s, self.slug)
+        self.detail = None
+        if routes.plausible_id(self.slug):
+            with db.session() as s:
+                self.detail = svc.get_policy(s, self.slug)
+                if self.detail is not None:
+                    self.keys = svc.keys_for_policy(s, self.slug)
+                    self.yaml_text = svc.policy_yaml(s, self.slug)
         self.found = self.detail is not None
         self.loaded = True
 
