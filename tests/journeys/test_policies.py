@@ -112,8 +112,10 @@ def test_search_status_filter_sort_and_no_match(page: Page):
     expect(row(page, "Finance budget cap")).to_have_count(1)
     expect(row(page, "Devs rate limit standard")).to_have_count(0)
     search.fill("")
-    page.get_by_role("button", name="Filter by status").click()
+    # The filter is named by its visible text (axe label-content-name-mismatch), then by what it filters.
+    page.get_by_role("button", name="All statuses, status filter", exact=True).click()
     page.get_by_role("option", name="Inactive", exact=True).click()
+    expect(page.get_by_role("button", name="Inactive, status filter", exact=True)).to_be_visible()
     expect(row(page, "Legacy unlimited trial")).to_have_count(1)
     expect(row(page, "Devs budget standard")).to_have_count(0)
     search.fill("zzz no such policy")
