@@ -218,14 +218,20 @@ def test_keys_for_policy_follow_targets_and_activation(seeded_url):
         assert keys and all(k.status in ("Active", "Expired", "Disabled") for k in keys)
         for k in keys:
             assert "data-science-premium-tokens" in [p.slug for p in svc.key_policies(s, k.public_id).policies]
-        group_keys = [k for k in keys if k.owner_kind_label == "Group"]
-        assert all(k.owner == "data-science" for k in group_keys)
+        # A key owned by the targeted group itself must be listed (not only its members' keys).
+        group_owned = s.exec(select(ApiKey).where(ApiKey.owner_kind == OwnerKind.GROUP, ApiKey.owner_id == ds,
+                                                  ApiKey.deleted_at == None)).all()  # noqa: E711
+        assert group_owned, "the seed should give data-science a group-owned key"
+        listed = {k.public_id: k for k in keys}
+        reaching = [k for k in group_owned if k.public_id in {x.public_id for x in keys}]
+        assert reaching, "no group-owned key of data-science is listed"
+        assert all(listed[k.public_id].owner == "data-science" and listed[k.public_id].owner_kind_label == "Group"
+                   for k in reaching)
         assert svc.keys_for_policy(s, "legacy-unlimited-trial") == []
         svc.set_policy_active(s, "data-science-premium-tokens", False)
         assert svc.keys_for_policy(s, "data-science-premium-tokens") == []
         for k in keys:
             assert "data-science-premium-tokens" not in [p.slug for p in svc.key_policies(s, k.public_id).policies]
-        assert ds
 
 
 def test_a_new_group_policy_reaches_members_keys_and_not_others(seeded_url):
