@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from maas_ui import routes
-from maas_ui.http_cache import revalidate_html
+from maas_ui.components.shell import theme_script
+from maas_ui.http_cache import revalidate_html, serve_odd_paths_as_pages
 from maas_ui.pages.api_key_details import KeyDetailsState, key_details_page
 from maas_ui.pages.api_keys import ApiKeysState, api_keys_page
 from maas_ui.pages.home import HomeState, home_page
@@ -24,8 +25,10 @@ def title(page: str) -> str:
 app = rx.App(
     reset_style=False,  # PatternFly brings its own base styles; Reflex's reset breaks PF icons
     stylesheets=["/maas.css"],
-    head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
-    api_transformer=revalidate_html,  # pages always revalidate: no blank page after a restart/redeploy
+    head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"), theme_script()],
+    # Pages always revalidate (no blank page after a restart/redeploy); ids too long for a file name
+    # or holding NUL get the app's pages, not the file server's bare 404.
+    api_transformer=[revalidate_html, serve_odd_paths_as_pages],
 )
 app.add_page(home_page, route=routes.HOME, title=title("Home"), on_load=HomeState.go_to_first_page)
 app.add_page(home_page, route=routes.SETTINGS, title=title("Settings"), on_load=HomeState.go_to_first_page)
