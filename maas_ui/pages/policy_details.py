@@ -16,6 +16,7 @@ from maas_ui.components.labels import kind_labels, name_labels, rules_labels, st
 from maas_ui.components.menus import MenuAction, kebab_menu
 from maas_ui.components.shell import shell
 from maas_ui.components.toasts import ToastState
+from maas_ui.domain.limits import LIMIT_KINDS
 from maas_ui.pages.policy_delete import PolicyDeleteState, policy_delete_modal
 from maas_ui.pages.policy_form import PolicyFormState, policy_form_modal
 from maas_ui.services import policies as svc
@@ -97,10 +98,7 @@ def _details_tab() -> rx.Component:
             ("Status", status_label(D.status)),
             ("Models", D.models_label),
             ("MCP servers & tools", D.mcp_servers_label),
-            ("Token limit", D.token_limit_label),
-            ("Rate limit", D.rate_limit_label),
-            ("Time limit", D.time_limit_label),
-            ("Budget", D.budget_label),
+            *[(kind.label, D.limit_labels[kind.name]) for kind in LIMIT_KINDS],
             ("Over-limit behavior", D.over_limit_label),
             ("Groups", name_labels(D.groups, "Groups", shown=6, empty="None")),
             ("Users", name_labels(D.users, "Users", shown=6, empty="None")),

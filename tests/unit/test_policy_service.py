@@ -84,8 +84,8 @@ def test_get_policy_details(seeded_url):
         assert svc.get_policy(s, "nope") is None
     assert d.models_label == "llama-3.3-70b-instruct" and d.mcp_servers_label == "None"
     assert d.groups == ("app-developers", "finance-analytics") and d.users == () and d.service_accounts == ()
-    assert d.rate_limit_label == "20 requests / 1 min" and d.token_limit_label == "No limit"
-    assert d.time_limit_label == "09:00-17:00" and d.budget_label == "No budget"
+    assert d.limit_labels == {"tokens": "No limit", "requests": "20 requests / 1 min",
+                              "time_window": "09:00-17:00 UTC", "budget": "No limit"}
     assert d.over_limit_label.startswith("Soft throttle")
     assert d.kinds == ("AuthPolicy", "RateLimitPolicy")
 
@@ -207,8 +207,17 @@ def test_key_policies_for_a_member_of_a_targeted_group(seeded_url):
     slugs = [p.slug for p in kp.policies]
     assert {"devs-rate-limit-standard", "devs-budget-standard"} <= set(slugs)
     assert "legacy-unlimited-trial" not in slugs  # inactive
-    tokens = kp.tightest["tokens"]
-    assert tokens is not None and tokens.source_name
+    # Per model the key grants: every limit in force, the key's own and the policies', by source.
+    assert kp.models and [m.name for m in kp.models] == sorted((m.name for m in kp.models), key=str.casefold)
+    for m in kp.models:
+        sources = {x.source_slug for x in m.limits}
+        assert "devs-rate-limit-standard" in sources
+        per_window = {}
+        for x in m.limits:
+            if x.window:
+                per_window.setdefault((x.kind_label, x.window), []).append(x)
+        for lines in per_window.values():  # exactly one binds first per kind and window
+            assert sum(x.tightest for x in lines) == 1
 
 
 def test_keys_for_policy_follow_targets_and_activation(seeded_url):
