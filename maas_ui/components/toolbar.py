@@ -7,16 +7,40 @@ import reflex as rx
 from maas_ui import pf
 
 
-def search_box(*, value: rx.Var, placeholder: str, aria_label: str, on_change, remount_key: rx.Var) -> rx.Component:
-    """The list pages' search field: uncontrolled (no keystroke round-trip lag); bumping
-    `remount_key` in the state clears it."""
+class SearchStateMixin(rx.State, mixin=True):
+    """A list page's search: the text, and a key whose bump remounts the (uncontrolled) box empty.
+    The page's state implements `_search_changed` (reload its rows)."""
+
+    search: str = ""
+    search_box_key: int = 0
+
+    def _search_changed(self) -> None:
+        raise NotImplementedError
+
+    def _reset_search(self) -> None:
+        self.search = ""
+        self.search_box_key += 1
+
+    @rx.event
+    def set_search(self, value: str):
+        self.search = value or ""
+        self._search_changed()
+
+    @rx.event
+    def clear_search(self):
+        self._reset_search()
+        self._search_changed()
+
+
+def search_box(state: type[SearchStateMixin], *, placeholder: str, aria_label: str) -> rx.Component:
+    """The list pages' search field: uncontrolled (no keystroke round-trip lag)."""
     return pf.TextInput.create(
         type="search",
-        default_value=value,
+        default_value=state.search,
         placeholder=placeholder,
         aria_label=aria_label,
-        on_change=on_change,
-        key=remount_key,
+        on_change=state.set_search,
+        key=state.search_box_key,
     )
 
 

@@ -14,7 +14,7 @@ from maas_ui.components.common import empty_state, link, loading, page_header, s
 from maas_ui.components.labels import status_label
 from maas_ui.components.menus import MenuAction, kebab_menu
 from maas_ui.components.shell import shell
-from maas_ui.components.toolbar import list_toolbar, search_box
+from maas_ui.components.toolbar import SearchStateMixin, list_toolbar, search_box
 from maas_ui.domain.key_format import OWNER_KIND_LABELS
 from maas_ui.pages.api_key_delete import DeleteKeyState, delete_key_modal
 from maas_ui.pages.api_key_form import KeyFormState, key_form_modal
@@ -37,9 +37,7 @@ ROW_ACTIONS_ENABLED = [_VIEW, MenuAction("disable", "Disable API key"), _DELETE]
 ROW_ACTIONS_DISABLED = [_VIEW, MenuAction("enable", "Enable API key"), _DELETE]
 
 
-class ApiKeysState(rx.State):
-    search: str = ""
-    search_key: int = 0  # bumping it remounts the (uncontrolled) search box
+class ApiKeysState(SearchStateMixin, rx.State):
     statuses: list[str] = []
     owner_kinds: list[str] = []
     sort_index: int = DEFAULT_SORT_COLUMN
@@ -99,16 +97,7 @@ class ApiKeysState(rx.State):
         self._reload()
 
     # Toolbar ---------------------------------------------------------------------------------
-    @rx.event
-    def set_search(self, value: str):
-        self.search = value or ""
-        self.page = 1
-        self._reload()
-
-    @rx.event
-    def clear_search(self):
-        self.search = ""
-        self.search_key += 1
+    def _search_changed(self) -> None:
         self.page = 1
         self._reload()
 
@@ -155,8 +144,8 @@ class ApiKeysState(rx.State):
 
     @rx.event
     def clear_filters(self):
-        self.search, self.statuses, self.owner_kinds = "", [], []
-        self.search_key += 1
+        self.statuses, self.owner_kinds = [], []
+        self._reset_search()
         self.page = 1
         self._reload()
 
@@ -225,13 +214,7 @@ def _toolbar() -> rx.Component:
     s = ApiKeysState
     return list_toolbar(
         pf.ToolbarFilter.create(
-            search_box(
-                value=s.search,
-                placeholder="Search by name",
-                aria_label="Search API keys by name",
-                on_change=s.set_search,
-                remount_key=s.search_key,
-            ),
+            search_box(s, placeholder="Search by name", aria_label="Search API keys by name"),
             labels=s.search_labels,
             category_name="Name",
             delete_label=s.clear_search,

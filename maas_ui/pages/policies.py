@@ -9,7 +9,7 @@ from maas_ui.components.common import empty_state, link, loading, page_header
 from maas_ui.components.labels import rules_labels, status_label, target_labels
 from maas_ui.components.menus import MenuAction, kebab_menu
 from maas_ui.components.shell import shell
-from maas_ui.components.toolbar import list_toolbar, search_box
+from maas_ui.components.toolbar import SearchStateMixin, list_toolbar, search_box
 from maas_ui.components.toasts import ToastState
 from maas_ui.pages.policy_delete import PolicyDeleteState, policy_delete_modal
 from maas_ui.pages.policy_form import PolicyFormState, policy_form_modal
@@ -24,15 +24,13 @@ ROW_ACTIONS_ACTIVE = [_VIEW, _EDIT, MenuAction("deactivate", "Deactivate"), _DEL
 ROW_ACTIONS_INACTIVE = [_VIEW, _EDIT, MenuAction("activate", "Activate"), _DELETE]
 
 
-class PoliciesState(rx.State):
-    search: str = ""
+class PoliciesState(SearchStateMixin, rx.State):
     status: str = ""
     sort_index: int = 0
     sort_direction: str = "asc"
     rows: list[svc.PolicyRow] = []
     total_all: int = 0
     loaded: bool = False
-    search_box_key: int = 0
 
     def _reload(self):
         query = svc.PolicyListQuery(search=self.search, status=self.status,
@@ -46,9 +44,7 @@ class PoliciesState(rx.State):
     def load(self):
         self._reload()
 
-    @rx.event
-    def set_search(self, value: str):
-        self.search = value
+    def _search_changed(self) -> None:
         self._reload()
 
     @rx.event
@@ -58,8 +54,8 @@ class PoliciesState(rx.State):
 
     @rx.event
     def clear_filters(self):
-        self.search, self.status = "", ""
-        self.search_box_key += 1
+        self.status = ""
+        self._reset_search()
         self._reload()
 
     @rx.event
@@ -148,13 +144,7 @@ def _create_button() -> rx.Component:
 
 def _toolbar() -> rx.Component:
     return list_toolbar(
-        search_box(
-            value=S.search,
-            placeholder="Search by name, ID or description",
-            aria_label="Search policies",
-            on_change=S.set_search,
-            remount_key=S.search_box_key,
-        ),
+        search_box(S, placeholder="Search by name, ID or description", aria_label="Search policies"),
         pf.ToolbarItem.create(
             pf.SimpleSelect.create(
                 initial_options=S.status_options,

@@ -211,10 +211,7 @@ def policy_details_page() -> rx.Component:
             parent=("Policies", routes.POLICIES),
             title=F.name,
             labels=[status_label(D.status)],
-            summary=[
-                rx.cond(F.description, pf.Content.create(F.description, component="p", class_name="maas-pre-line")),
-                rules_labels(D.rules),
-            ],
+            summary=[rules_labels(D.rules)],
             actions=_actions(),
             tabs=TABS,
             active_tab=S.active_tab,

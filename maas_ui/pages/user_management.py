@@ -11,20 +11,18 @@ from maas_ui import db, pf, routes
 from maas_ui.components.common import empty_state, page_header, tab_body
 from maas_ui.components.labels import name_labels
 from maas_ui.components.shell import shell
-from maas_ui.components.toolbar import list_toolbar, search_box
+from maas_ui.components.toolbar import SearchStateMixin, list_toolbar, search_box
 from maas_ui.services import directory
 
 TABS = routes.USER_MANAGEMENT_TABS
 USER_SORT_FIELDS = ["full_name", "username", "email"]  # the first three columns sort
 
 
-class UserManagementState(rx.State):
-    search: str = ""
+class UserManagementState(SearchStateMixin, rx.State):
     active_tab: str = TABS[0]
     users: list[directory.UserRow] = []
     groups: list[directory.GroupRow] = []
     service_accounts: list[directory.ServiceAccountRow] = []
-    search_box_key: int = 0  # bumping it remounts the (uncontrolled) search box empty
     user_sort_index: int = 0
     user_sort_direction: str = "asc"
 
@@ -46,15 +44,7 @@ class UserManagementState(rx.State):
         self.active_tab = tab if tab in TABS else TABS[0]
         self._reload()
 
-    @rx.event
-    def set_search(self, value: str):
-        self.search = value
-        self._reload()
-
-    @rx.event
-    def clear_search(self):
-        self.search = ""
-        self.search_box_key += 1
+    def _search_changed(self) -> None:
         self._reload()
 
     @rx.event
@@ -142,13 +132,7 @@ def user_management_page() -> rx.Component:
         page_header("User management", "Users, groups and service accounts that API keys and policies refer to."),
         pf.PageSection.create(
             list_toolbar(
-                search_box(
-                    value=S.search,
-                    placeholder="Search by name",
-                    aria_label="Search users, groups and service accounts",
-                    on_change=S.set_search,
-                    remount_key=S.search_box_key,
-                )
+                search_box(S, placeholder="Search by name", aria_label="Search users, groups and service accounts")
             ),
             pf.Tabs.create(
                 _tab(

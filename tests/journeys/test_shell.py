@@ -126,6 +126,7 @@ def test_ids_too_long_for_a_file_name_or_with_nul_get_the_apps_pages(page: Page)
     expect(page.get_by_role("heading", name="API key not found")).to_be_visible()
     page.goto("/settings/policies/" + "p" * 300 + "/yaml")
     expect(page.get_by_role("heading", name="Policy not found")).to_be_visible()
+    screenshot(page, "policy-not-found-long-id")
     page.goto("/settings/policies/a%00b")
     expect(page.get_by_role("heading", name="Policy not found")).to_be_visible()
     expect(page.get_by_role("link", name="Back to policies")).to_be_visible()
@@ -151,6 +152,14 @@ def _choose_theme(page: Page, label: str) -> None:
     page.get_by_role("menuitem", name=re.compile(f"^{label}")).click()
 
 
+def _reload_then_expect(page: Page, *, dark: bool) -> None:
+    page.reload()
+    expect(page.get_by_role("heading", name="API keys", level=1)).to_be_visible()
+    html = page.locator("html")
+    expect(html).to_have_class(DARK) if dark else expect(html).not_to_have_class(DARK)
+    assert page.evaluate("window.__darkAtFirstBody") is dark  # already so before the first paint
+
+
 def test_dark_theme_persists_across_reloads_before_first_paint(page: Page):
     page.add_init_script(_DARK_AT_FIRST_BODY)
     page.goto("/settings/api-keys")
@@ -159,10 +168,7 @@ def test_dark_theme_persists_across_reloads_before_first_paint(page: Page):
     expect(html).not_to_have_class(DARK)  # System, and Chromium prefers light here
     _choose_theme(page, "Dark theme")
     expect(html).to_have_class(DARK)
-    page.reload()
-    expect(page.get_by_role("heading", name="API keys", level=1)).to_be_visible()
-    expect(html).to_have_class(DARK)
-    assert page.evaluate("window.__darkAtFirstBody") is True
+    _reload_then_expect(page, dark=True)
     page.get_by_role("button", name=re.compile("^User menu")).click()
     expect(page.get_by_role("menuitem", name=re.compile("^Dark theme"))).to_contain_text("In use")
     page.keyboard.press("Escape")
@@ -170,10 +176,7 @@ def test_dark_theme_persists_across_reloads_before_first_paint(page: Page):
 
     _choose_theme(page, "Light theme")
     expect(html).not_to_have_class(DARK)
-    page.reload()
-    expect(page.get_by_role("heading", name="API keys", level=1)).to_be_visible()
-    expect(html).not_to_have_class(DARK)
-    assert page.evaluate("window.__darkAtFirstBody") is False
+    _reload_then_expect(page, dark=False)
 
 
 def test_system_theme_follows_the_operating_system(page: Page):
