@@ -57,7 +57,7 @@ def empty_state(
     title: str,
     body: str | rx.Var,
     *,
-    icon: str = "SearchIcon",
+    icon: str | None = "SearchIcon",
     actions: list[rx.Component] | None = None,
     heading_level: str = "h2",
     status: str | None = None,
@@ -69,12 +69,13 @@ def empty_state(
     props = {"status": status} if status else {}
     if variant:
         props["variant"] = variant
+    if icon:
+        props["icon"] = pf.component_ref(icon)
     return pf.EmptyState.create(
         pf.EmptyStateBody.create(body),
         *footer,
         title_text=title,
         heading_level=heading_level,
-        icon=pf.component_ref(icon),
         **props,
     )
 

@@ -126,6 +126,7 @@ def _asset_section(index: int, kind: str) -> rx.Component:
         empty_state(
             "None granted",
             "This API key grants no " + section.label.lower() + ".",
+            icon=None,
             actions=[pf.Button.create("Edit access", variant="link", on_click=S.edit,
                                       aria_label="Edit access to " + section.label)],
             variant="xs",

@@ -204,6 +204,9 @@ def test_create_group_policy_then_details_yaml_keys_deactivate(page: Page):
     # The YAML tab, by click then by URL.
     page.get_by_role("tab", name="YAML").click()
     expect(page).to_have_url(re.compile(r"/journey-finance-tokens/yaml$"))
+    intro = page.get_by_text(re.compile("^The Kuadrant manifests that would enforce"))
+    expect(intro.locator("code")).to_have_text("python -m maas_ui.export --out <dir>")  # code, not backticks
+    expect(intro).not_to_contain_text("`")
     code = page.locator("#policy-yaml")
     expect(code).to_contain_text("kind: TokenRateLimitPolicy")
     text = code.inner_text()
