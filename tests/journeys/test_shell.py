@@ -200,9 +200,11 @@ def test_pages_in_dark_mode_have_no_accessibility_violations(page: Page):
         (key_href + "/assets", "Assets"),
         (key_href + "/metrics", "Metrics"),
         (key_href + "/policies", "Policies"),
+        (key_href + "/settings", "Settings"),
         ("/settings/policies", None),
         ("/settings/policies/devs-budget-standard", "Details"),
         ("/settings/policies/devs-budget-standard/api-keys", "API keys"),
+        ("/settings/policies/devs-budget-standard/yaml", "YAML"),
         ("/settings/usage", None),
         ("/settings/user-management/groups", "Groups (6)"),
     ]

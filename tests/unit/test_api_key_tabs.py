@@ -38,3 +38,10 @@ def test_tab_urls_drop_the_first_tab():
     assert routes.policy_url("p", "yaml") == "/settings/policies/p/yaml"
     assert routes.user_management_url("users") == routes.USER_MANAGEMENT
     assert routes.user_management_url("groups") == "/settings/user-management/groups"
+
+
+def test_plausible_ids():
+    assert routes.plausible_id("key-0123456789") and routes.plausible_id("devs-budget-standard")
+    assert routes.plausible_id("k" * 255) and not routes.plausible_id("k" * 256)
+    assert not routes.plausible_id("") and not routes.plausible_id(None)
+    assert not routes.plausible_id("a\x00b") and not routes.plausible_id("a\nb")
