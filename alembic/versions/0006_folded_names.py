@@ -28,10 +28,11 @@ def fold(text: str) -> str:
 
 
 def upgrade() -> None:
+    # Plain ALTER TABLE (no batch copy of the table): on SQLite a copy would trip the foreign keys
+    # that usage rows hold on api_keys.
     for table in TABLES:
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column("name_folded", sa.String(length=256), nullable=False, server_default=""))
-            batch.create_index(f"ix_{table}_name_folded", ["name_folded"], unique=False)
+        op.add_column(table, sa.Column("name_folded", sa.String(length=256), nullable=False, server_default=""))
+        op.create_index(f"ix_{table}_name_folded", table, ["name_folded"], unique=False)
     bind = op.get_bind()
     for table in TABLES:
         t = sa.table(table, sa.column("id", sa.Integer), sa.column("name", sa.String),
@@ -45,6 +46,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in TABLES:
-        with op.batch_alter_table(table) as batch:
-            batch.drop_index(f"ix_{table}_name_folded")
-            batch.drop_column("name_folded")
+        op.drop_index(f"ix_{table}_name_folded", table_name=table)
+        op.drop_column(table, "name_folded")  # SQLite 3.35+ drops a column in place

@@ -15,8 +15,8 @@ from maas_ui.components.common import link, not_found_state
 from maas_ui.components.key_parts import secret_copy, status_label
 from maas_ui.components.shell import shell
 from maas_ui.domain.key_examples import curl_example, python_example
-from maas_ui.pages.api_key_delete import DeleteKeyState, delete_key_modal
-from maas_ui.pages.api_key_form import KeyFormState, key_form_modal
+from maas_ui.pages.api_key_delete import DeleteKey, delete_key_modal
+from maas_ui.pages.api_key_form import KeyFormState, go_to_key, key_form_modal
 from maas_ui.pages.key_tabs import KeyDetailsTab, ordered_tabs
 from maas_ui.services import api_keys as svc
 from maas_ui.settings import demo_user
@@ -88,15 +88,29 @@ class KeyDetailsState(rx.State):
 
     @rx.event
     def edit(self):
-        return KeyFormState.open_edit(self.key_id or "")
+        return DetailsKeyForm.open_edit(self.key_id or "")
 
     @rx.event
     def edit_access(self):
-        return KeyFormState.open_edit(self.key_id or "")
+        return DetailsKeyForm.open_edit(self.key_id or "")
 
     @rx.event
     def delete(self):
-        return DeleteKeyState.open(self.key_id or "", True)
+        return DetailsKeyDelete.open(self.key_id or "")
+
+
+# The details page's modals: a save reloads the page; a deletion leaves for the list.
+class DetailsKeyForm(KeyFormState, rx.State):
+    def _on_created(self, saved):
+        return [go_to_key(saved)]
+
+    def _on_updated(self, saved):
+        return [KeyDetailsState.load]
+
+
+class DetailsKeyDelete(DeleteKey, rx.State):
+    def _on_deleted(self, name: str):
+        return [rx.redirect(routes.API_KEYS)]
 
 
 def _key() -> rx.Var:
@@ -162,7 +176,7 @@ def details_tab() -> rx.Component:
     k = _key()
     return pf.DescriptionList.create(
         _dl_item("Name", k.name),
-        _dl_item("Description", rx.cond(k.description != "", k.description,
+        _dl_item("Description", rx.cond(k.description != "", rx.el.span(k.description, style={"white_space": "pre-line"}),
                                           rx.el.span("No description", class_name="pf-v6-u-text-color-subtle"))),
         _dl_item("API key", secret_copy(k.masked_key, s.copy_secret, aria_label="Copy API key (details)")),
         _dl_item("Owner", rx.el.span(k.owner_name, " ", rx.el.small("(", k.owner_kind_label, ")",
@@ -375,7 +389,7 @@ def key_details_page() -> rx.Component:
                 ),
             ),
         ),
-        key_form_modal(),
-        delete_key_modal(),
+        key_form_modal(DetailsKeyForm),
+        delete_key_modal(DetailsKeyDelete),
         active=routes.API_KEYS,
     )

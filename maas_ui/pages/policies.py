@@ -8,8 +8,8 @@ from maas_ui import db, pf, routes
 from maas_ui.components.common import empty_state, link, page_header, search_box
 from maas_ui.components.shell import shell
 from maas_ui.components.toasts import ToastState
-from maas_ui.pages.policy_delete import PolicyDeleteState, policy_delete_modal
-from maas_ui.pages.policy_form import PolicyFormState, policy_form_modal
+from maas_ui.pages.policy_delete import DeletePolicy, policy_delete_modal
+from maas_ui.pages.policy_form import PolicyFormState, go_to_policy, policy_form_modal
 from maas_ui.services import policies as svc
 
 # Sortable columns by index: Name (0), Status (2).
@@ -71,9 +71,9 @@ class PoliciesState(rx.State):
         if action == "view":
             return rx.redirect(routes.policy_url(slug))
         if action == "edit":
-            return PolicyFormState.open_edit(slug, "list")
+            return ListPolicyForm.open_edit(slug)
         if action == "delete":
-            return PolicyDeleteState.open(slug, name, "list")
+            return ListPolicyDelete.open(slug, name)
         if action in ("activate", "deactivate"):
             try:
                 with db.session() as s:
@@ -101,6 +101,20 @@ S = PoliciesState
 
 
 # Cells ----------------------------------------------------------------------------------
+# The list's modals: a new policy opens its details page; an edit or a deletion reloads the list.
+class ListPolicyForm(PolicyFormState, rx.State):
+    def _on_created(self, saved):
+        return [go_to_policy(saved)]
+
+    def _on_updated(self, saved):
+        return [PoliciesState.load]
+
+
+class ListPolicyDelete(DeletePolicy, rx.State):
+    def _on_deleted(self, name: str):
+        return [PoliciesState.load]
+
+
 def status_label(is_active: rx.Var) -> rx.Component:
     return rx.cond(
         is_active,
@@ -184,7 +198,7 @@ def _table() -> rx.Component:
 
 
 def _create_button() -> rx.Component:
-    return pf.Button.create("Create policy", variant="primary", on_click=PolicyFormState.open_create("list"))
+    return pf.Button.create("Create policy", variant="primary", on_click=ListPolicyForm.open_create)
 
 
 def _toolbar() -> rx.Component:
@@ -250,7 +264,7 @@ def policies_page() -> rx.Component:
     return shell(
         page_header("Policies", "Limits and access rules that the gateway applies to API keys."),
         pf.PageSection.create(_content()),
-        policy_form_modal(),
-        policy_delete_modal(),
+        policy_form_modal(ListPolicyForm),
+        policy_delete_modal(ListPolicyDelete),
         active=routes.POLICIES,
     )

@@ -9,8 +9,8 @@ from maas_ui.components.common import empty_state, link, not_found_state
 from maas_ui.components.shell import shell
 from maas_ui.components.toasts import ToastState
 from maas_ui.pages.policies import rules_cell, status_label
-from maas_ui.pages.policy_delete import PolicyDeleteState, policy_delete_modal
-from maas_ui.pages.policy_form import PolicyFormState, policy_form_modal
+from maas_ui.pages.policy_delete import DeletePolicy, policy_delete_modal
+from maas_ui.pages.policy_form import PolicyFormState, go_to_policy, policy_form_modal
 from maas_ui.services import policies as svc
 
 TAB_TITLES = {"details": "Details", "api-keys": "API keys", "yaml": "YAML"}
@@ -78,9 +78,9 @@ class PolicyDetailsState(rx.State):
     @rx.event
     def action(self, value: str):
         if value == "edit":
-            return PolicyFormState.open_edit(self.slug, "details")
+            return DetailsPolicyForm.open_edit(self.slug)
         if value == "delete":
-            return PolicyDeleteState.open(self.slug, self.name, "details")
+            return DetailsPolicyDelete.open(self.slug, self.name)
         if value in ("activate", "deactivate"):
             try:
                 with db.session() as s:
@@ -105,6 +105,20 @@ class PolicyDetailsState(rx.State):
 
 
 S = PolicyDetailsState
+
+
+# The details page's modals: a save reloads the page; a deletion leaves for the list.
+class DetailsPolicyForm(PolicyFormState, rx.State):
+    def _on_created(self, saved):
+        return [go_to_policy(saved)]
+
+    def _on_updated(self, saved):
+        return [PolicyDetailsState.load]
+
+
+class DetailsPolicyDelete(DeletePolicy, rx.State):
+    def _on_deleted(self, name: str):
+        return [rx.redirect(routes.POLICIES)]
 
 
 def _dl_item(term: str, value: rx.Component | rx.Var | str) -> rx.Component:
@@ -133,7 +147,8 @@ def _details_tab() -> rx.Component:
     return pf.DescriptionList.create(
         _dl_item("Name", S.name),
         _dl_item("Policy ID", rx.el.code(S.slug)),
-        _dl_item("Description", rx.cond(S.description, S.description, "None")),
+        _dl_item("Description", rx.cond(S.description, rx.el.span(S.description, style={"white_space": "pre-line"}),
+                                         "None")),
         _dl_item("Status", status_label(S.is_active)),
         _dl_item("Models", S.models_label),
         _dl_item("MCP servers & tools", S.mcp_servers_label),
@@ -264,7 +279,8 @@ def _header() -> rx.Component:
                 ),
                 align_items={"default": "alignItemsCenter"},
             )),
-            rx.cond(S.description, pf.StackItem.create(pf.Content.create(S.description, component="p"))),
+            rx.cond(S.description, pf.StackItem.create(pf.Content.create(
+                S.description, component="p", style={"white_space": "pre-line"}))),
             pf.StackItem.create(rules_cell(S.rules)),
             has_gutter=True,
         )
@@ -300,7 +316,7 @@ def policy_details_page() -> rx.Component:
                 ),
             ),
         ),
-        policy_form_modal(),
-        policy_delete_modal(),
+        policy_form_modal(DetailsPolicyForm),
+        policy_delete_modal(DetailsPolicyDelete),
         active=routes.POLICIES,
     )
