@@ -85,10 +85,12 @@ class FormState(rx.State, mixin=True):
         raise NotImplementedError
 
     def _noun(self) -> str:
+        """What the form makes, as written mid-sentence: "API key", "policy"."""
         raise NotImplementedError
 
     def _success_message(self, saved: Saved) -> str:
-        return f"{self._noun()} \u201c{saved.name}\u201d {'created' if saved.created else 'updated'}"
+        noun = self._noun()
+        return f"{noun[:1].upper()}{noun[1:]} \u201c{saved.name}\u201d {'created' if saved.created else 'updated'}"
 
     def _visible(self, touched: set[str]) -> set[str]:
         """The fields whose errors show, given the touched ones (a form may link fields)."""
@@ -188,9 +190,9 @@ class FormState(rx.State, mixin=True):
         if self.errors:
             self._after_invalid_submit()
             self.save_error = (
-                f"The {self._noun().lower()} was not {verb}: something changed meanwhile. "
+                f"The {self._noun()} was not {verb}: something changed meanwhile. "
                 "Fix the fields marked below and try again." if was_valid
-                else f"The {self._noun().lower()} was not {verb}. Fix the fields marked below.")
+                else f"The {self._noun()} was not {verb}. Fix the fields marked below.")
             return
         self.saving = True
         yield  # the button shows its progress while the database works
@@ -200,7 +202,7 @@ class FormState(rx.State, mixin=True):
             self.saving = False
             self.errors, self.shown = dict(exc.errors), dict(exc.errors)
             self._after_invalid_submit()
-            self.save_error = (f"The {self._noun().lower()} was not {verb}: something changed meanwhile. "
+            self.save_error = (f"The {self._noun()} was not {verb}: something changed meanwhile. "
                                "Fix the fields marked below and try again.")
             return
         except ItemGone as exc:
@@ -210,7 +212,7 @@ class FormState(rx.State, mixin=True):
         except Exception:  # the database failed: keep everything typed, say so where the person looks
             log.exception("Saving the %s form failed (editing=%r)", self._noun(), self.editing)
             self.saving = False
-            self.save_error = (f"The {self._noun().lower()} could not be {verb} because of a server error. "
+            self.save_error = (f"The {self._noun()} could not be {verb} because of a server error. "
                                "Everything you typed is still here: try again.")
             return
         self.saving, self.is_open = False, False

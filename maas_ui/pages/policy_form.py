@@ -65,7 +65,7 @@ class PolicyFormState(FormState, mixin=True):
         return ("name", "policy_id")
 
     def _noun(self) -> str:
-        return "Policy"
+        return "policy"
 
     def _success_message(self, saved: Saved) -> str:
         return f'Policy "{saved.name}" {"created" if saved.created else "saved"}'
@@ -179,6 +179,8 @@ class PolicyFormState(FormState, mixin=True):
             return f"Policy ID: {self.policy_id_preview} (the ID does not change)"
         if self.policy_id_preview:
             return f"Policy ID: {self.policy_id_preview}"
+        if inputs.clean_name(self.values.get("name", "")):
+            return "This name has no Latin letters or digits to make the policy ID from: enter an ID below."
         return "The policy ID is made from the name: lowercase, with dashes for spaces."
 
     @rx.var

@@ -40,7 +40,7 @@ class Form:
         return ("name",)
 
     def _noun(self):
-        return "Widget"
+        return "widget"
 
     def _validate(self):
         return {} if self.values.get("name") else {"name": "Name is required."}
