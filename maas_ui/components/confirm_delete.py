@@ -10,10 +10,14 @@ list, leave the deleted item's page). The modal never imports its host.
 
 from __future__ import annotations
 
+import logging
+
 import reflex as rx
 
 from maas_ui import pf
 from maas_ui.components import toasts
+
+log = logging.getLogger(__name__)
 
 
 class ConfirmDeleteStateMixin(rx.State, mixin=True):
@@ -61,7 +65,13 @@ class ConfirmDeleteStateMixin(rx.State, mixin=True):
     def confirm(self):
         if not self.matches or not self.is_open:
             return
-        name = self._delete()
+        try:
+            name = self._delete()
+        except Exception:  # the database failed: nothing was deleted; say so, log the details
+            log.exception("Deleting %r failed", self.name)
+            self._hide()
+            return toasts.danger(f"\u201c{self.name}\u201d could not be deleted because of a server error. "
+                                 "Nothing was deleted: try again.")
         self._hide()
         return [*self._on_deleted(name), toasts.success(self._deleted_message(name))]
 

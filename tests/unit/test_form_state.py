@@ -153,3 +153,50 @@ def test_unknown_fields_are_ignored():
     form = _opened()
     form.set_field("is_open", "x")
     assert form.values == {"name": "gizmo", "note": ""}
+
+
+# The type-to-confirm delete modal shares the same contract: the host says what follows. -------------
+from maas_ui.components.confirm_delete import ConfirmDeleteStateMixin  # noqa: E402
+
+
+class Deleter:
+    _show, _hide = ConfirmDeleteStateMixin.__dict__["_show"], ConfirmDeleteStateMixin.__dict__["_hide"]
+    confirm = ConfirmDeleteStateMixin.__dict__["confirm"]
+
+    def __init__(self, fail: bool = False):
+        self.fail, self.deleted, self.input_key = fail, 0, 0
+
+    @property
+    def matches(self):
+        return self.typed == self.name
+
+    def _delete(self):
+        if self.fail:
+            raise RuntimeError("disk I/O error")
+        self.deleted += 1
+        return self.name
+
+    def _deleted_message(self, name):
+        return f"{name} deleted"
+
+    def _on_deleted(self, name):
+        return ["reload the list"]
+
+
+def test_delete_confirms_only_the_exact_name_then_hands_over_to_the_host():
+    d = Deleter()
+    d._show("Ключ")
+    d.typed = "ключ"
+    assert d.confirm() is None and d.deleted == 0
+    d.typed = "Ключ"
+    events = d.confirm()
+    assert d.deleted == 1 and events[0] == "reload the list" and not d.is_open
+
+
+def test_failed_delete_says_so_and_is_logged(caplog):
+    d = Deleter(fail=True)
+    d._show("prod key")
+    d.typed = "prod key"
+    with caplog.at_level(logging.ERROR, logger="maas_ui.components.confirm_delete"):
+        d.confirm()
+    assert "disk I/O error" in str(caplog.records[-1].exc_info[1]) and d.deleted == 0
