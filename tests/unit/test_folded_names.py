@@ -89,3 +89,31 @@ def test_migration_fills_folded_names_of_existing_rows(tmp_path):
     command.upgrade(db.alembic_config(url), "head")
     with db.session(url) as s:
         assert s.exec(select(Policy.name_folded).where(Policy.slug == "p")).one() == "граница"
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("MAAS_FOLDED_TEST_DB_URL"),
+                    reason="set MAAS_FOLDED_TEST_DB_URL to an empty PostgreSQL database to run")
+def test_same_folding_on_another_database():
+    """On PostgreSQL (or any other database): the backfill, the uniqueness and the search behave as on SQLite.
+    MAAS_FOLDED_TEST_DB_URL, e.g. postgresql+psycopg://maas@127.0.0.1:5432/maas_test, is wiped first."""
+    import os
+
+    from alembic import command
+    from sqlalchemy import text
+
+    url = os.environ["MAAS_FOLDED_TEST_DB_URL"]
+    with db.get_engine(url).begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    command.upgrade(db.alembic_config(url), "0005_usage_daily")
+    with db.get_engine(url).begin() as conn:
+        conn.execute(text(
+            "INSERT INTO policies (slug, name, description, is_active, kuadrant_kind, over_limit_behavior, "
+            "all_models, all_mcp_servers, created_at, created_by, updated_at) VALUES "
+            "('p', 'ГРАНИЦА', '', true, 'AuthPolicy', 'HARD', true, true, now(), 'x', now())"))
+    command.upgrade(db.alembic_config(url), "head")
+    with db.session(url) as s:
+        assert s.exec(select(Policy.name_folded).where(Policy.slug == "p")).one() == "граница"
+        assert [r.name for r in pols.list_policies(s, pols.PolicyListQuery(search="граНИ")).rows] == ["ГРАНИЦА"]
+        errors, _warnings = pols.check_form(s, PolicyForm(name="граница", policy_id="q", token_limit="5"))
+        assert "already exists" in errors["name"]
