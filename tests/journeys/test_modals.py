@@ -258,6 +258,7 @@ def test_key_name_and_limits_bad_input(page: Page):
     # An owner picked but no name: the button is disabled and says why.
     expect(create).to_be_disabled()
     expect(dlg.get_by_text("Name is required.")).to_be_visible()
+    screenshot(page, "modal-key-says-why-create-is-disabled")
     name.fill("abc\u202egpj.exe")
     expect(dlg.get_by_text(re.compile(r"can't contain invisible or text-direction characters \(found U\+202E\)"))
            ).to_be_visible()
