@@ -2,7 +2,7 @@
 
 Opened from the list's row kebab, the details page header and its Danger zone. "Delete" stays
 disabled until the exact key name is typed; Cancel and Esc close without change. Each host page
-declares its own state from `DeleteKey`, saying what follows the deletion.
+declares its own state from `DeleteKeyState`, saying what follows the deletion.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from maas_ui.settings import demo_user
 ID_PREFIX = "delete-api-key"
 
 
-class DeleteKey(ConfirmDeleteStateMixin, mixin=True):
+class DeleteKeyState(ConfirmDeleteStateMixin, mixin=True):
     public_id: str = ""
 
     @rx.event
@@ -41,7 +41,7 @@ class DeleteKey(ConfirmDeleteStateMixin, mixin=True):
         return f"API key \u201c{name}\u201d deleted"
 
 
-def delete_key_modal(state: type[DeleteKey]) -> rx.Component:
+def delete_key_modal(state: type[DeleteKeyState]) -> rx.Component:
     return confirm_delete_modal(
         state,
         title="Delete API key?",

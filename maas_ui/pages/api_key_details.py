@@ -15,7 +15,7 @@ from maas_ui.components.common import link, not_found_state
 from maas_ui.components.key_parts import secret_copy, status_label
 from maas_ui.components.shell import shell
 from maas_ui.domain.key_examples import curl_example, python_example
-from maas_ui.pages.api_key_delete import DeleteKey, delete_key_modal
+from maas_ui.pages.api_key_delete import DeleteKeyState, delete_key_modal
 from maas_ui.pages.api_key_form import KeyFormState, go_to_key, key_form_modal
 from maas_ui.pages.key_tabs import KeyDetailsTab, ordered_tabs
 from maas_ui.services import api_keys as svc
@@ -108,7 +108,7 @@ class DetailsKeyForm(KeyFormState, rx.State):
         return [KeyDetailsState.load]
 
 
-class DetailsKeyDelete(DeleteKey, rx.State):
+class DetailsKeyDelete(DeleteKeyState, rx.State):
     def _on_deleted(self, name: str):
         return [rx.redirect(routes.API_KEYS)]
 

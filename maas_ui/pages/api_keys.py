@@ -14,7 +14,7 @@ from maas_ui.components.common import empty_state, link, page_header, search_box
 from maas_ui.components.key_parts import status_label
 from maas_ui.components.shell import shell
 from maas_ui.domain.key_format import OWNER_KIND_LABELS
-from maas_ui.pages.api_key_delete import DeleteKey, delete_key_modal
+from maas_ui.pages.api_key_delete import DeleteKeyState, delete_key_modal
 from maas_ui.pages.api_key_form import KeyFormState, go_to_key, key_form_modal
 from maas_ui.services import api_keys as svc
 from maas_ui.settings import demo_user
@@ -206,7 +206,7 @@ class ListKeyForm(KeyFormState, rx.State):
         return [ApiKeysState.load]
 
 
-class ListKeyDelete(DeleteKey, rx.State):
+class ListKeyDelete(DeleteKeyState, rx.State):
     def _on_deleted(self, name: str):
         return [ApiKeysState.load]
 

@@ -8,7 +8,7 @@ from maas_ui import db, pf, routes
 from maas_ui.components.common import empty_state, link, page_header, search_box
 from maas_ui.components.shell import shell
 from maas_ui.components.toasts import ToastState
-from maas_ui.pages.policy_delete import DeletePolicy, policy_delete_modal
+from maas_ui.pages.policy_delete import DeletePolicyState, policy_delete_modal
 from maas_ui.pages.policy_form import PolicyFormState, go_to_policy, policy_form_modal
 from maas_ui.services import policies as svc
 
@@ -110,7 +110,7 @@ class ListPolicyForm(PolicyFormState, rx.State):
         return [PoliciesState.load]
 
 
-class ListPolicyDelete(DeletePolicy, rx.State):
+class ListPolicyDelete(DeletePolicyState, rx.State):
     def _on_deleted(self, name: str):
         return [PoliciesState.load]
 

@@ -1,5 +1,5 @@
 """Delete policy: a PF6 warning modal confirmed by typing the policy's exact name. Each host page
-declares its own state from `DeletePolicy`, saying what follows the deletion."""
+declares its own state from `DeletePolicyState`, saying what follows the deletion."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from maas_ui.components.confirm_delete import ConfirmDeleteStateMixin, confirm_d
 from maas_ui.services import policies as svc
 
 
-class DeletePolicy(ConfirmDeleteStateMixin, mixin=True):
+class DeletePolicyState(ConfirmDeleteStateMixin, mixin=True):
     slug: str = ""
 
     @rx.event
@@ -29,7 +29,7 @@ class DeletePolicy(ConfirmDeleteStateMixin, mixin=True):
         return f'Policy "{name}" deleted'
 
 
-def policy_delete_modal(state: type[DeletePolicy]) -> rx.Component:
+def policy_delete_modal(state: type[DeletePolicyState]) -> rx.Component:
     return confirm_delete_modal(
         state,
         title="Delete policy?",

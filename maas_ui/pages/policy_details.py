@@ -9,7 +9,7 @@ from maas_ui.components.common import empty_state, link, not_found_state
 from maas_ui.components.shell import shell
 from maas_ui.components.toasts import ToastState
 from maas_ui.pages.policies import rules_cell, status_label
-from maas_ui.pages.policy_delete import DeletePolicy, policy_delete_modal
+from maas_ui.pages.policy_delete import DeletePolicyState, policy_delete_modal
 from maas_ui.pages.policy_form import PolicyFormState, go_to_policy, policy_form_modal
 from maas_ui.services import policies as svc
 
@@ -116,7 +116,7 @@ class DetailsPolicyForm(PolicyFormState, rx.State):
         return [PolicyDetailsState.load]
 
 
-class DetailsPolicyDelete(DeletePolicy, rx.State):
+class DetailsPolicyDelete(DeletePolicyState, rx.State):
     def _on_deleted(self, name: str):
         return [rx.redirect(routes.POLICIES)]
 
