@@ -15,7 +15,7 @@ from maas_ui.components.labels import status_label
 from maas_ui.components.shell import shell
 from maas_ui.pages.api_key_delete import delete_key_modal
 from maas_ui.pages.api_key_form import key_form_modal
-from maas_ui.pages.key_details_state import KeyDetailsState
+from maas_ui.pages.key_details_state import DetailsKeyDelete, DetailsKeyForm, KeyDetailsState
 from maas_ui.pages.key_tabs import TABS
 
 __all__ = ["KeyDetailsState", "key_details_page"]
@@ -59,7 +59,7 @@ def key_details_page() -> rx.Component:
             on_select_tab=s.select_tab,
             tabs_label="API key sections",
         ),
-        key_form_modal(),
-        delete_key_modal(),
+        key_form_modal(DetailsKeyForm),
+        delete_key_modal(DetailsKeyDelete),
         active=routes.API_KEYS,
     )

@@ -17,7 +17,7 @@ from maas_ui.components.shell import shell
 from maas_ui.components.toolbar import SearchStateMixin, list_toolbar, search_box
 from maas_ui.domain.key_format import OWNER_KIND_LABELS
 from maas_ui.pages.api_key_delete import DeleteKeyState, delete_key_modal
-from maas_ui.pages.api_key_form import KeyFormState, key_form_modal
+from maas_ui.pages.api_key_form import KeyFormState, go_to_key, key_form_modal
 from maas_ui.services import api_keys as svc
 from maas_ui.settings import demo_user
 
@@ -175,7 +175,7 @@ class ApiKeysState(SearchStateMixin, rx.State):
         if action == "view":
             return rx.redirect(routes.api_key_url(public_id))
         if action == "delete":
-            return DeleteKeyState.open(public_id, False)
+            return ListKeyDelete.open(public_id)
         if action in ("disable", "enable"):
             try:
                 with db.session() as s:
@@ -187,9 +187,23 @@ class ApiKeysState(SearchStateMixin, rx.State):
             return toasts.success(f"API key \u201c{name}\u201d {'enabled' if action == 'enable' else 'disabled'}")
 
 
+# The list's modals: a new key opens its details page; a deletion reloads the list.
+class ListKeyForm(KeyFormState, rx.State):
+    def _on_created(self, saved):
+        return [go_to_key(saved)]
+
+    def _on_updated(self, saved):
+        return [ApiKeysState.load]
+
+
+class ListKeyDelete(DeleteKeyState, rx.State):
+    def _on_deleted(self, name: str):
+        return [ApiKeysState.load]
+
+
 # Component ---------------------------------------------------------------------------------
 def _create_button() -> rx.Component:
-    return pf.Button.create("Create API key", variant="primary", on_click=KeyFormState.open_create)
+    return pf.Button.create("Create API key", variant="primary", on_click=ListKeyForm.open_create)
 
 
 def _checkbox_filter(category: str, noun: str, width: str, options, on_select, labels, remove_label,
@@ -352,7 +366,7 @@ def api_keys_page() -> rx.Component:
     return shell(
         page_header(TITLE, DESCRIPTION, _create_button()),
         pf.PageSection.create(_body(), aria_label="API keys list"),
-        key_form_modal(),
-        delete_key_modal(),
+        key_form_modal(ListKeyForm),
+        delete_key_modal(ListKeyDelete),
         active=routes.API_KEYS,
     )

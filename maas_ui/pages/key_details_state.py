@@ -12,7 +12,7 @@ from maas_ui import db, routes
 from maas_ui.components import toasts
 from maas_ui.domain.key_examples import curl_example, python_example
 from maas_ui.pages.api_key_delete import DeleteKeyState
-from maas_ui.pages.api_key_form import KeyFormState
+from maas_ui.pages.api_key_form import KeyFormState, go_to_key
 from maas_ui.services import api_keys as svc
 from maas_ui.settings import demo_user
 
@@ -79,8 +79,22 @@ class KeyDetailsState(rx.State):
 
     @rx.event
     def edit(self):
-        return KeyFormState.open_edit(self.key_id or "")
+        return DetailsKeyForm.open_edit(self.key_id or "")
 
     @rx.event
     def delete(self):
-        return DeleteKeyState.open(self.key_id or "", True)
+        return DetailsKeyDelete.open(self.key_id or "")
+
+
+# The details page's modals: a save reloads the page; a deletion leaves for the list.
+class DetailsKeyForm(KeyFormState, rx.State):
+    def _on_created(self, saved):
+        return [go_to_key(saved)]
+
+    def _on_updated(self, saved):
+        return [KeyDetailsState.load]
+
+
+class DetailsKeyDelete(DeleteKeyState, rx.State):
+    def _on_deleted(self, name: str):
+        return [rx.redirect(routes.API_KEYS)]

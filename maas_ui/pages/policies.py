@@ -11,8 +11,8 @@ from maas_ui.components.menus import MenuAction, kebab_menu
 from maas_ui.components.shell import shell
 from maas_ui.components.toolbar import SearchStateMixin, list_toolbar, search_box
 from maas_ui.components.toasts import ToastState
-from maas_ui.pages.policy_delete import PolicyDeleteState, policy_delete_modal
-from maas_ui.pages.policy_form import PolicyFormState, policy_form_modal
+from maas_ui.pages.policy_delete import DeletePolicyState, policy_delete_modal
+from maas_ui.pages.policy_form import PolicyFormState, go_to_policy, policy_form_modal
 from maas_ui.services import policies as svc
 
 # Sortable columns by index: Name (0), Status (2).
@@ -69,9 +69,9 @@ class PoliciesState(SearchStateMixin, rx.State):
         if action == "view":
             return rx.redirect(routes.policy_url(slug))
         if action == "edit":
-            return PolicyFormState.open_edit(slug, "list")
+            return ListPolicyForm.open_edit(slug)
         if action == "delete":
-            return PolicyDeleteState.open(slug, name, "list")
+            return ListPolicyDelete.open(slug, name)
         if action in ("activate", "deactivate"):
             try:
                 with db.session() as s:
@@ -99,6 +99,20 @@ S = PoliciesState
 
 
 # Cells ----------------------------------------------------------------------------------
+# The list's modals: a new policy opens its details page; an edit or a deletion reloads the list.
+class ListPolicyForm(PolicyFormState, rx.State):
+    def _on_created(self, saved):
+        return [go_to_policy(saved)]
+
+    def _on_updated(self, saved):
+        return [PoliciesState.load]
+
+
+class ListPolicyDelete(DeletePolicyState, rx.State):
+    def _on_deleted(self, name: str):
+        return [PoliciesState.load]
+
+
 def _kebab(row: rx.Var) -> rx.Component:
     return kebab_menu(
         ROW_ACTIONS_ACTIVE,
@@ -139,7 +153,7 @@ def _table() -> rx.Component:
 
 
 def _create_button() -> rx.Component:
-    return pf.Button.create("Create policy", variant="primary", on_click=PolicyFormState.open_create("list"))
+    return pf.Button.create("Create policy", variant="primary", on_click=ListPolicyForm.open_create)
 
 
 def _toolbar() -> rx.Component:
@@ -196,7 +210,7 @@ def policies_page() -> rx.Component:
     return shell(
         page_header("Policies", "Limits and access rules that the gateway applies to API keys."),
         pf.PageSection.create(_content()),
-        policy_form_modal(),
-        policy_delete_modal(),
+        policy_form_modal(ListPolicyForm),
+        policy_delete_modal(ListPolicyDelete),
         active=routes.POLICIES,
     )

@@ -17,8 +17,8 @@ from maas_ui.components.menus import MenuAction, kebab_menu
 from maas_ui.components.shell import shell
 from maas_ui.components.toasts import ToastState
 from maas_ui.domain.limits import LIMIT_KINDS
-from maas_ui.pages.policy_delete import PolicyDeleteState, policy_delete_modal
-from maas_ui.pages.policy_form import PolicyFormState, policy_form_modal
+from maas_ui.pages.policy_delete import DeletePolicyState, policy_delete_modal
+from maas_ui.pages.policy_form import PolicyFormState, go_to_policy, policy_form_modal
 from maas_ui.services import policies as svc
 
 EXPORT_COMMAND = "python -m maas_ui.export --out <dir>"
@@ -62,9 +62,9 @@ class PolicyDetailsState(rx.State):
         if self.detail is None:
             return
         if value == "edit":
-            return PolicyFormState.open_edit(self.slug, "details")
+            return DetailsPolicyForm.open_edit(self.slug)
         if value == "delete":
-            return PolicyDeleteState.open(self.slug, self.detail.facts.name, "details")
+            return DetailsPolicyDelete.open(self.slug, self.detail.facts.name)
         if value in ("activate", "deactivate"):
             try:
                 with db.session() as s:
@@ -86,6 +86,20 @@ class PolicyDetailsState(rx.State):
 S = PolicyDetailsState
 D = PolicyDetailsState.detail
 F = PolicyDetailsState.detail.facts
+
+
+# The details page's modals: a save reloads the page; a deletion leaves for the list.
+class DetailsPolicyForm(PolicyFormState, rx.State):
+    def _on_created(self, saved):
+        return [go_to_policy(saved)]
+
+    def _on_updated(self, saved):
+        return [PolicyDetailsState.load]
+
+
+class DetailsPolicyDelete(DeletePolicyState, rx.State):
+    def _on_deleted(self, name: str):
+        return [rx.redirect(routes.POLICIES)]
 
 
 def _details_tab() -> rx.Component:
@@ -218,7 +232,7 @@ def policy_details_page() -> rx.Component:
             on_select_tab=S.select_tab,
             tabs_label="Policy details sections",
         ),
-        policy_form_modal(),
-        policy_delete_modal(),
+        policy_form_modal(DetailsPolicyForm),
+        policy_delete_modal(DetailsPolicyDelete),
         active=routes.POLICIES,
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 from reflex.event import no_args_event_spec
+from reflex.vars.base import Var
 from reflex_base.constants.compiler import MemoizationDisposition, MemoizationMode
 
 from maas_ui.pf.base import PFComponent, Responsive
@@ -18,10 +19,6 @@ _NEVER_MEMOIZE = MemoizationMode(disposition=MemoizationDisposition.NEVER, recur
 
 def _value_spec(_e: Any, value: Any) -> list:
     return [value]
-
-
-def _event_value(e: rx.Var) -> list:
-    return [e.target.value]
 
 
 # Page layout ---------------------------------------------------------------------------------
@@ -452,8 +449,29 @@ class TabTitleText(PFComponent):
 
 
 # Modal ---------------------------------------------------------------------------------------
+# PF's Modal closes on every Escape keydown that reaches <body>, including the one that closes a
+# select menu, date picker or time picker open inside it: the whole modal and its draft go. Escape
+# must close only the innermost open thing. A capture listener on window sees each keydown before
+# any component acts on it and marks those pressed while a menu or popover is open in a modal; the
+# modal's onEscapePress then closes the modal only for unmarked ones (the menu closes itself).
+_MODAL_ESCAPE_JS = """
+if (typeof window !== "undefined" && !window.maasModalEscapeWatch) {
+  window.maasModalEscapeWatch = true;
+  window.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && document.querySelector(
+        ".pf-v6-c-modal-box .pf-v6-c-menu, .pf-v6-c-modal-box .pf-v6-c-popover")) {
+      event.maasClosesInnerMenu = true;
+    }
+  }, true);
+}
+function maasModalEscape(event, close) {
+  if (!event.maasClosesInnerMenu) close(event);
+}
+"""
+
+
 class Modal(PFComponent):
-    """PF6 Modal: traps focus, closes on Esc (calls on_close)."""
+    """PF6 Modal: traps focus; Escape closes an open menu inside it first, then the modal (on_close)."""
 
     tag = "Modal"
     is_open: rx.Var[bool]
@@ -463,6 +481,21 @@ class Modal(PFComponent):
     aria_label: rx.Var[str]
     position: rx.Var[str]
     on_close: rx.EventHandler[no_args_event_spec]
+
+    @classmethod
+    def create(cls, *children, **props) -> rx.Component:
+        modal = super().create(*children, **props)
+        close = modal.event_triggers.get("on_close")
+        if close is not None:
+            chain = Var.create(close)
+            modal.custom_attrs["onEscapePress"] = Var(
+                _js_expr=f"((event) => maasModalEscape(event, {chain}))",
+                _var_data=chain._get_all_var_data(),
+            )
+        return modal
+
+    def add_custom_code(self) -> list[str]:
+        return [_MODAL_ESCAPE_JS]
 
 
 class ModalHeader(PFComponent):
@@ -545,7 +578,7 @@ class TextInput(PFComponent):
     step: rx.Var[str]
     auto_complete: rx.Var[str]
     on_change: rx.EventHandler[_value_spec]
-    on_blur: rx.EventHandler[_event_value]
+    on_blur: rx.EventHandler[no_args_event_spec]
 
 
 class TextArea(PFComponent):

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from maas_ui.domain import limits as lim
 from maas_ui.domain import manifests as mf
+from maas_ui.domain.inputs import fold
 from maas_ui.domain import policies as dom
 from maas_ui.domain.key_format import exact_time
 from maas_ui.domain.keys import display_status
@@ -275,8 +276,11 @@ def list_policies(s: Session, query: PolicyListQuery = PolicyListQuery()) -> Pol
     stmt = select(Policy)
     if q.search:
         # autoescape: a search for "%" or "_" means those characters, not wildcards.
-        stmt = stmt.where(or_(*(col.icontains(q.search, autoescape=True)
-                                for col in (Policy.name, Policy.slug, Policy.description))))
+        # Names compare folded (Unicode-caseless on every database); IDs are lowercase ASCII.
+        folded = fold(q.search)
+        stmt = stmt.where(or_(Policy.name_folded.contains(folded, autoescape=True),
+                              Policy.slug.contains(folded, autoescape=True),
+                              Policy.description.icontains(q.search, autoescape=True)))
     if q.status:
         stmt = stmt.where(Policy.is_active == (q.status == "active"))
     name_key = func.lower(Policy.name)
@@ -347,7 +351,7 @@ def policy_form(s: Session, slug: str) -> dom.PolicyForm:
         token_window_value=str(p.token_window_value or 1), token_window_unit=p.token_window_unit or "minute",
         request_limit=str(p.request_limit) if p.request_limit else "",
         request_window_value=str(p.request_window_value or 1), request_window_unit=p.request_window_unit or "minute",
-        budget_usd=(f"{p.budget_usd:g}" if p.budget_usd else ""),
+        budget_usd=(f"{p.budget_usd:.2f}".removesuffix(".00") if p.budget_usd else ""),
         time_limit=bool(p.time_window_start and p.time_window_end),
         time_start=p.time_window_start or "", time_end=p.time_window_end or "",
         over_limit_behavior=_enum_value(p.over_limit_behavior),
@@ -362,6 +366,11 @@ def _taken(s: Session, exclude_slug: str | None) -> tuple[list[str], list[str]]:
     return ([n for n, sl in rows if sl != exclude_slug], [sl for _n, sl in rows if sl != exclude_slug])
 
 
+def taken_names_and_ids(s: Session, editing_slug: str | None = None) -> tuple[list[str], list[str]]:
+    """The other policies' names and IDs: the form checks against them as the person types."""
+    return _taken(s, editing_slug)
+
+
 def preview_policy_id(s: Session, name: str) -> str:
     """The ID a new policy with this name would get ("" when the name has no letter or digit)."""
     _names, slugs = _taken(s, None)
@@ -372,7 +381,7 @@ def check_form(s: Session, form: dom.PolicyForm, editing_slug: str | None = None
     """(errors, warnings) for the form, against the database (names, IDs and chosen items must exist)."""
     names, slugs = _taken(s, editing_slug)
     check = form if editing_slug is None else _with_id(form, "")
-    errors = dom.validate_policy_form(check, taken_names=names, taken_ids=slugs)
+    errors = dom.validate_policy_form(check, taken_names=names, taken_ids=slugs, needs_id=editing_slug is None)
     missing = _missing_choices(s, form)
     errors.update({k: v for k, v in missing.items() if k not in errors})
     return errors, dom.form_warnings(form)

@@ -146,8 +146,14 @@ def test_validation_messages_in_the_modal(page: Page):
     screenshot(page, "policy-create-modal")
     assert_accessible(page)
 
-    d.get_by_role("button", name="Create", exact=True).click()
+    create = d.get_by_role("button", name="Create", exact=True)
+    expect(create).to_be_disabled()  # nothing typed yet: disabled, and nothing shouts before a field is used
+    expect(d.get_by_text("Enter a name for the policy.")).to_have_count(0)
+    textbox(d, "Name").fill("x")
+    textbox(d, "Name").fill("")
     expect(d.get_by_text("Enter a name for the policy.")).to_be_visible()
+    textbox(d, "Token limit").fill("5")
+    textbox(d, "Token limit").fill("")
     expect(d.get_by_text("Set at least one limit: a token limit, a rate limit, a time limit or a budget.")).to_be_visible()
     expect(d.get_by_text(re.compile("^No targets: this policy applies to nobody"))).to_be_visible()
 
@@ -159,7 +165,7 @@ def test_validation_messages_in_the_modal(page: Page):
     textbox(d, "Token limit").fill("0")
     expect(d.get_by_text("The token limit must be greater than 0.")).to_be_visible()
     textbox(d, "Token limit").fill("1.5")
-    expect(d.get_by_text("Enter the token limit as a whole number, such as 10000.")).to_be_visible()
+    expect(d.get_by_text("The token limit must be a whole number, such as 10000.")).to_be_visible()
     textbox(d, "Token limit").fill("10000")
     textbox(d, "Token limit period count").fill("0")
     expect(d.get_by_text("Enter a whole number of periods from 1 to 1,000.")).to_be_visible()
@@ -175,11 +181,10 @@ def test_validation_messages_in_the_modal(page: Page):
     d.get_by_role("textbox", name="End time").fill("09:00")
     expect(d.get_by_text("The end time must be after the start time (17:00).")).to_be_visible()
     textbox(d, "Budget").fill("-5")
-    expect(d.get_by_text("The budget must be greater than $0.")).to_be_visible()
+    expect(d.get_by_text("The budget must be greater than $0. Leave it empty for no limit.")).to_be_visible()
     expect(d.get_by_text("Enter a name for the policy.")).to_have_count(0)
     expect(d.get_by_text("Set at least one limit", exact=False)).to_have_count(0)
-    d.get_by_role("button", name="Create", exact=True).click()
-    expect(dialog(page)).to_be_visible()  # still open: nothing saved while invalid
+    expect(create).to_be_disabled()  # nothing can be saved while invalid
     screenshot(page, "policy-create-modal-errors")
     d.get_by_role("button", name="Cancel").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
