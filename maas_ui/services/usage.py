@@ -30,6 +30,7 @@ from sqlalchemy import BigInteger, Integer, and_, cast, delete, extract, func, i
 from sqlalchemy.engine import Connection
 
 from maas_ui import db
+from maas_ui.domain.latency import BUCKET_COLUMNS
 from maas_ui.domain.usage import Span, TimeWindow, Totals, split_window, success_rate, tokens_per_second
 from maas_ui.models import (
     AiAsset, ApiKey, AssetKind, Group, GroupMembership, OwnerKind, ServiceAccount, UsageDaily, UsageRollup, User,
@@ -46,6 +47,8 @@ SAS = ServiceAccount.__table__
 
 SUM_FIELDS = ("requests", "errors", "input_tokens", "output_tokens", "cost_usd", "latency_ms_sum")
 MEASURES = SUM_FIELDS + ("latency_ms_max",)
+# What usage_daily sums beyond MEASURES' sums: throttled requests and the latency histogram.
+DAILY_EXTRA_SUMS = ("throttled",) + BUCKET_COLUMNS
 SERIES_FIELDS = ("requests", "errors", "input_tokens", "output_tokens", "cost_usd")
 CARD_FIELDS = SERIES_FIELDS  # what the four cards need
 
@@ -139,11 +142,13 @@ def refresh_daily(conn: Connection, start: datetime | None = None, end: datetime
         dcond.append(D.c.day_start < last)
     conn.execute(delete(D).where(*dcond))
     source = (
-        select(U.c.key_id, U.c.asset_id, day, *[func.sum(U.c[f]) for f in SUM_FIELDS], func.max(U.c.latency_ms_max))
+        select(U.c.key_id, U.c.asset_id, day, *[func.sum(U.c[f]) for f in SUM_FIELDS], func.max(U.c.latency_ms_max),
+               *[func.sum(U.c[f]) for f in DAILY_EXTRA_SUMS])
         .where(*cond)
         .group_by(U.c.key_id, U.c.asset_id, day)
     )
-    result = conn.execute(insert(D).from_select(["key_id", "asset_id", "day_start", *MEASURES], source))
+    result = conn.execute(insert(D).from_select(["key_id", "asset_id", "day_start", *MEASURES, *DAILY_EXTRA_SUMS],
+                                                source))
     return result.rowcount or 0
 
 
