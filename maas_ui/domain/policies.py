@@ -444,6 +444,7 @@ class KeyFacts:
     tokens_per_minute: int | None = None
     requests_per_minute: int | None = None
     budget_usd: float | None = None
+    owner_identity: str = ""  # the user id the gateway counts under ("" = derived from the owner)
 
 
 # Effective policies --------------------------------------------------------------------
