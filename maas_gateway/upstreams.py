@@ -158,9 +158,10 @@ def usage_from(body: dict | None) -> Usage | None:
 class HttpUpstream:
     """An OpenAI-compatible server (vLLM, an external provider). One pooled client for all models."""
 
-    def __init__(self, timeout_s: float = 60.0):
+    def __init__(self, timeout_s: float = 60.0, transport: httpx.AsyncBaseTransport | None = None):
         self.client = httpx.AsyncClient(timeout=httpx.Timeout(timeout_s, connect=min(10.0, timeout_s)),
-                                        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50))
+                                        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+                                        transport=transport)
 
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
+from sqlmodel import select as orm_select
 
 from maas_ui.domain import latency
 from maas_ui.domain import policies as dom
@@ -70,7 +71,7 @@ def _value(v) -> str:
 
 def load_key(s: Session, secret_hash: str) -> GatewayKey | None:
     """The key with this secret hash (deleted ones too: they must be told apart from unknown)."""
-    key = s.query(ApiKey).filter(ApiKey.secret_hash == secret_hash).first()
+    key = s.exec(orm_select(ApiKey).where(ApiKey.secret_hash == secret_hash)).first()
     if key is None:
         return None
     facts = policy_service._key_facts(s, [key])[key.id]
@@ -82,7 +83,7 @@ def load_key(s: Session, secret_hash: str) -> GatewayKey | None:
 
 
 def load_models(s: Session) -> list[GatewayModel]:
-    rows = s.query(AiAsset).filter(AiAsset.kind == AssetKind.MODEL).order_by(AiAsset.id).all()
+    rows = s.exec(orm_select(AiAsset).where(AiAsset.kind == AssetKind.MODEL).order_by(AiAsset.id)).all()
     return [GatewayModel(
         id=a.id, identifier=a.identifier, name=a.name, base_path=model_base_path(a.endpoint_url, a.name),
         price_input_per_1m=a.price_input_per_1m or 0.0, price_output_per_1m=a.price_output_per_1m or 0.0,
@@ -212,7 +213,7 @@ def set_model_upstream(s: Session, identifier: str, *, url: str, model: str = ""
     encrypted; None keeps the stored one, "" removes it. Audited without the credential."""
     from maas_ui.services.api_keys import default_box
 
-    asset = s.query(AiAsset).filter(AiAsset.identifier == identifier, AiAsset.kind == AssetKind.MODEL).first()
+    asset = s.exec(orm_select(AiAsset).where(AiAsset.identifier == identifier, AiAsset.kind == AssetKind.MODEL)).first()
     if asset is None:
         raise LookupError(identifier)
     asset.upstream_url = url.strip()
