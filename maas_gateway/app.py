@@ -62,6 +62,7 @@ class Gateway:
         self.simulator = up.Simulator(self.config.simulator_latency_ms)
         self.http: up.HttpUpstream | None = None
         self._box: SecretBox | None = None
+        self._credentials: dict[str, str | None] = {}  # ciphertext -> plaintext (memory only)
 
     # Lifespan -----------------------------------------------------------------------------
     @contextlib.asynccontextmanager
@@ -73,6 +74,14 @@ class Gateway:
             await self.recorder.stop()  # a clean shutdown writes every pending record
             if self.http is not None:
                 await self.http.aclose()
+
+    def credential(self, model: gw.GatewayModel) -> str | None:
+        token = model.upstream_credential_encrypted
+        if not token:
+            return None
+        if token not in self._credentials:
+            self._credentials[token] = gw.credential_of(model, self.box)
+        return self._credentials[token]
 
     @property
     def box(self) -> SecretBox:
@@ -220,7 +229,7 @@ class Gateway:
         if not model.upstream_url:
             return await self.simulator.complete(kind, body, model.identifier)
         return await self._http().complete(kind, body, model.upstream_url, model.upstream_model or model.identifier,
-                                           gw.credential_of(model, self.box))
+                                           self.credential(model))
 
     def _http(self) -> up.HttpUpstream:
         if self.http is None:
@@ -239,7 +248,7 @@ class Gateway:
             if isinstance(body.get("stream_options"), dict) else False
         if model.upstream_url:
             chunks = self._http().stream(kind, body, model.upstream_url, model.upstream_model or model.identifier,
-                                         gw.credential_of(model, self.box))
+                                         self.credential(model))
         else:
             chunks = self.simulator.stream(kind, body, model.identifier)
 

@@ -14,8 +14,31 @@ import time
 from dataclasses import dataclass
 
 from limits import RateLimitItemPerSecond
-from limits.storage import storage_from_string
+from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+
+
+class SweepingMemoryStorage(MemoryStorage):
+    """limits' in-memory storage, minus a thread start per hit.
+
+    MemoryStorage starts a 10 ms threading.Timer to sweep expired counters whenever the last one
+    has finished: under load that is a thread start on most hits (it was half of the gateway's
+    CPU time). Expiry is already checked on every read; this sweeps the leftovers inline at most
+    once a second instead.
+    """
+
+    STORAGE_SCHEME = ["maas-gateway-memory"]
+    _next_sweep = 0.0
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 (overrides the private hook)
+        now = time.time()
+        if now >= self._next_sweep:
+            self._next_sweep = now + 1.0
+            self._MemoryStorage__expire_events()
+
+
+def make_storage(url: str):
+    return SweepingMemoryStorage() if url.startswith("memory://") else storage_from_string(url)
 
 
 @dataclass(frozen=True)
@@ -50,7 +73,7 @@ class CounterState:
 
 class Limiter:
     def __init__(self, storage_url: str = "memory://"):
-        self.storage = storage_from_string(storage_url)
+        self.storage = make_storage(storage_url)
         self.strategy = FixedWindowRateLimiter(self.storage)
 
     def test(self, counter: Counter, cost: int = 1) -> bool:

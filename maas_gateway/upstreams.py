@@ -15,7 +15,7 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-import httpx
+from maas_gateway.http11 import HttpError, Http11Client
 
 CHAT = "chat"  # /chat/completions
 TEXT = "text"  # /completions
@@ -156,12 +156,11 @@ def usage_from(body: dict | None) -> Usage | None:
 
 
 class HttpUpstream:
-    """An OpenAI-compatible server (vLLM, an external provider). One pooled client for all models."""
+    """An OpenAI-compatible server (vLLM, an external provider). One connection pool for all models."""
 
-    def __init__(self, timeout_s: float = 60.0, transport: httpx.AsyncBaseTransport | None = None):
-        self.client = httpx.AsyncClient(timeout=httpx.Timeout(timeout_s, connect=min(10.0, timeout_s)),
-                                        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
-                                        transport=transport)
+    def __init__(self, timeout_s: float = 60.0):
+        self.timeout_s = timeout_s
+        self.client = Http11Client()
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -176,44 +175,55 @@ class HttpUpstream:
 
     async def complete(self, kind: str, body: dict, url: str, upstream_model: str,
                        credential: str | None) -> tuple[dict, Usage]:
-        payload = {**body, "model": upstream_model, "stream": False}
+        payload = json.dumps({**body, "model": upstream_model, "stream": False}).encode()
         try:
-            r = await self.client.post(self._target(url, kind), json=payload, headers=self._headers(credential))
-        except httpx.TimeoutException:
+            async with asyncio.timeout(self.timeout_s):
+                r = await self.client.post(self._target(url, kind), payload, self._headers(credential))
+        except TimeoutError:
             raise UpstreamError(504, "The model's upstream server did not answer in time.") from None
-        except httpx.HTTPError as exc:
-            raise UpstreamError(502, f"The model's upstream server could not be reached ({type(exc).__name__}).") from None
-        if r.status_code >= 400:
-            raise UpstreamError(502, f"The model's upstream server answered with HTTP {r.status_code}.")
+        except (HttpError, OSError) as exc:
+            raise UpstreamError(502, f"The model's upstream server could not be reached ({exc}).") from None
+        if r.status >= 400:
+            raise UpstreamError(502, f"The model's upstream server answered with HTTP {r.status}.")
         try:
-            data = r.json()
+            data = json.loads(r.body)
         except ValueError:
             raise UpstreamError(502, "The model's upstream server sent a response that is not JSON.") from None
+        if not isinstance(data, dict):
+            raise UpstreamError(502, "The model's upstream server sent a response that is not a JSON object.")
         usage = usage_from(data) or Usage(input_tokens_of(kind, body), 0)
         data["model"] = body.get("model")
         return data, usage
 
     async def stream(self, kind: str, body: dict, url: str, upstream_model: str,
                      credential: str | None) -> AsyncIterator[dict]:
-        payload = {**body, "model": upstream_model, "stream": True, "stream_options": {"include_usage": True}}
+        payload = json.dumps({**body, "model": upstream_model, "stream": True,
+                              "stream_options": {"include_usage": True}}).encode()
+        lines = self.client.stream_lines(self._target(url, kind), payload, self._headers(credential))
         try:
-            async with self.client.stream("POST", self._target(url, kind), json=payload,
-                                          headers=self._headers(credential)) as r:
-                if r.status_code >= 400:
-                    raise UpstreamError(502, f"The model's upstream server answered with HTTP {r.status_code}.")
-                async for line in r.aiter_lines():
-                    if not line.startswith("data:"):
-                        continue
-                    data = line[5:].strip()
-                    if data == "[DONE]":
-                        break
-                    try:
-                        chunk = json.loads(data)
-                    except ValueError:
-                        continue
+            while True:
+                try:
+                    async with asyncio.timeout(self.timeout_s):  # per line: a stalled stream times out
+                        status, line = await lines.__anext__()
+                except StopAsyncIteration:
+                    break
+                if status >= 400:
+                    raise UpstreamError(502, f"The model's upstream server answered with HTTP {status}.")
+                if not line.startswith(b"data:"):
+                    continue
+                data = line[5:].strip()
+                if data == b"[DONE]":
+                    break
+                try:
+                    chunk = json.loads(data)
+                except ValueError:
+                    continue
+                if isinstance(chunk, dict):
                     chunk["model"] = body.get("model")
                     yield chunk
-        except httpx.TimeoutException:
+        except TimeoutError:
             raise UpstreamError(504, "The model's upstream server did not answer in time.") from None
-        except httpx.HTTPError as exc:
-            raise UpstreamError(502, f"The model's upstream server could not be reached ({type(exc).__name__}).") from None
+        except (HttpError, OSError) as exc:
+            raise UpstreamError(502, f"The model's upstream server could not be reached ({exc}).") from None
+        finally:
+            await lines.aclose()

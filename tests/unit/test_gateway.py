@@ -307,37 +307,74 @@ def test_openai_compatible_http_upstream(url, box):
                                       credential="upstream-secret", actor=ACTOR, box=box)
     seen = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        body = json.loads(request.content)
-        seen.append((request.url.path, request.headers.get("authorization"), body["model"]))
-        if body["messages"][0]["content"] == "fail":
-            return httpx.Response(500, json={"error": "boom"})
-        if body["messages"][0]["content"] == "slow":
-            raise httpx.ReadTimeout("slow", request=request)
-        return httpx.Response(200, json={"id": "x", "object": "chat.completion", "model": body["model"], "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": "from upstream"}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18}})
+    async def upstream(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """An OpenAI-compatible server: answers, fails with 500, or stalls, by the prompt."""
+        try:
+            while True:
+                head = (await reader.readuntil(b"\r\n\r\n")).decode()
+                headers = dict(line.split(": ", 1) for line in head.split("\r\n")[1:] if ": " in line)
+                body = json.loads(await reader.readexactly(int(headers["Content-Length"])))
+                seen.append((head.split(" ")[1], headers.get("Authorization"), body["model"], body.get("stream")))
+                prompt = body["messages"][0]["content"]
+                if prompt == "slow":
+                    await asyncio.sleep(3)
+                if prompt == "fail":
+                    status, data = "500 Internal Server Error", b'{"error": "boom"}'
+                elif body.get("stream"):
+                    events = [{"choices": [{"index": 0, "delta": {"content": "stream"}}]},
+                              {"choices": [], "usage": {"prompt_tokens": 5, "completion_tokens": 1}}]
+                    text = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"
+                    chunk = text.encode()
+                    writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+                                 b"transfer-encoding: chunked\r\n\r\n"
+                                 + f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n0\r\n\r\n")
+                    await writer.drain()
+                    continue
+                else:
+                    status, data = "200 OK", json.dumps({
+                        "id": "x", "object": "chat.completion", "model": body["model"], "choices": [
+                            {"index": 0, "message": {"role": "assistant", "content": "from upstream"},
+                             "finish_reason": "stop"}],
+                        "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18}}).encode()
+                writer.write(f"HTTP/1.1 {status}\r\ncontent-type: application/json\r\n"
+                             f"content-length: {len(data)}\r\n\r\n".encode() + data)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
 
     async def scenario(c, g):
-        g.http = HttpUpstream(5, transport=httpx.MockTransport(handler))
+        server = await asyncio.start_server(upstream, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        with db.session(url) as s:
+            gw_service.set_model_upstream(s, OTHER_MODEL, url=f"http://127.0.0.1:{port}/v1", model="granite-served",
+                                          credential="upstream-secret", actor=ACTOR, box=box)
+        g.http = HttpUpstream(1.0)
         ok = await c.post("/v1/chat/completions", headers=auth(secret), json={**CHAT, "model": OTHER_MODEL})
+        again = await c.post("/v1/chat/completions", headers=auth(secret), json={**CHAT, "model": OTHER_MODEL})
+        streamed = await c.post("/v1/chat/completions", headers=auth(secret),
+                                json={**CHAT, "model": OTHER_MODEL, "stream": True})
         bad = await c.post("/v1/chat/completions", headers=auth(secret),
                            json={"model": OTHER_MODEL, "messages": [{"role": "user", "content": "fail"}]})
         slow = await c.post("/v1/chat/completions", headers=auth(secret),
                             json={"model": OTHER_MODEL, "messages": [{"role": "user", "content": "slow"}]})
-        return ok, bad, slow
+        server.close()
+        return ok, again, streamed, bad, slow
 
     try:
-        ok, bad, slow = run_gateway(url, scenario)
+        ok, again, streamed, bad, slow = run_gateway(url, scenario)
     finally:
         with db.session(url) as s:
             gw_service.set_model_upstream(s, OTHER_MODEL, url="", credential="", actor=ACTOR, box=box)
     assert ok.status_code == 200 and ok.json()["choices"][0]["message"]["content"] == "from upstream"
     assert ok.json()["model"] == OTHER_MODEL
-    assert seen[0] == ("/v1/chat/completions", "Bearer upstream-secret", "granite-served")
+    assert again.status_code == 200
+    assert seen[0] == ("/v1/chat/completions", "Bearer upstream-secret", "granite-served", False)
+    assert seen[2][3] is True and "data: [DONE]" in streamed.text and '"stream"' in streamed.text
     assert (bad.status_code, bad.json()["error"]["code"]) == (502, "upstream_error")
     assert (slow.status_code, slow.json()["error"]["code"]) == (504, "upstream_timeout")
     assert "upstream-secret" not in bad.text + slow.text
     totals = usage_totals(url, public_id)
-    assert totals["requests"] == 3 and totals["errors"] == 2
-    assert (totals["input_tokens"], totals["output_tokens"]) == (11, 7)
+    assert totals["requests"] == 5 and totals["errors"] == 2
+    assert (totals["input_tokens"], totals["output_tokens"]) == (11 + 11 + 5, 7 + 7 + 1)
