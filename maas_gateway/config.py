@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from maas_ui.settings import gateway_public_url
+
 
 def _float(name: str, default: float) -> float:
     raw = os.environ.get(name, "").strip()
@@ -29,7 +31,7 @@ class GatewayConfig:
     @classmethod
     def from_env(cls) -> "GatewayConfig":
         return cls(
-            public_url=os.environ.get("MAAS_GATEWAY_PUBLIC_URL", "").strip().rstrip("/"),
+            public_url=gateway_public_url(),
             max_body_bytes=int(_float("MAAS_GATEWAY_MAX_BODY_BYTES", 1_000_000)),
             simulator_latency_ms=_float("MAAS_SIMULATOR_LATENCY_MS", 40.0),
             limits_storage_url=os.environ.get("MAAS_RATE_LIMIT_STORAGE", "").strip() or "memory://",

@@ -17,9 +17,11 @@ from maas_ui.components.shell import shell
 from maas_ui.domain.key_examples import curl_example, python_example
 from maas_ui.pages.api_key_delete import DeleteKeyState, delete_key_modal
 from maas_ui.pages.api_key_form import KeyFormState, key_form_modal
+from maas_ui.domain.gateway_urls import public_base_url
 from maas_ui.pages.key_tabs import KeyDetailsTab, ordered_tabs
+from maas_ui.pages.key_try_it import TryItState, try_it_panel
 from maas_ui.services import api_keys as svc
-from maas_ui.settings import demo_user
+from maas_ui.settings import demo_user, gateway_public_url
 
 
 class KeyDetailsState(rx.State):
@@ -45,6 +47,9 @@ class KeyDetailsState(rx.State):
         self.active_tab = self._route_tab()
         with db.session() as s:
             details = svc.get_key(s, key_id)
+        if details is not None:  # models answer through this console's gateway
+            details = svc.with_gateway_endpoints(
+                details, public_base_url(gateway_public_url(), self.router.headers.origin))
         self.details = details
         self.found = details is not None
         self.loaded_id = key_id
@@ -266,7 +271,7 @@ def _examples() -> rx.Component:
 
 
 def assets_tab() -> rx.Component:
-    return rx.el.div(*[_asset_expandable(i) for i in range(len(_SECTIONS))])
+    return rx.el.div(_asset_expandable(0), try_it_panel(), *[_asset_expandable(i) for i in range(1, len(_SECTIONS))])
 
 
 def _asset_expandable(index: int) -> rx.Component:
@@ -332,7 +337,7 @@ def settings_tab() -> rx.Component:
 # Tabs --------------------------------------------------------------------------------------
 BUILT_IN_TABS = {
     "details": KeyDetailsTab("details", "Details", details_tab),
-    "assets": KeyDetailsTab("assets", "Assets", assets_tab),
+    "assets": KeyDetailsTab("assets", "Assets", assets_tab, on_load=TryItState.load),
     "settings": KeyDetailsTab("settings", "Settings", settings_tab),
 }
 TABS: list[KeyDetailsTab] = ordered_tabs(BUILT_IN_TABS)
