@@ -317,6 +317,13 @@ class Gateway:
         return JSONResponse({"object": "limits", "key": entry.key.public_id,
                              "models": await self.enforcer.headroom(entry, _now())})
 
+    async def headroom(self, public_id: str) -> list[dict] | None:
+        """What /v1/limits answers, for the console's Policies tab (None: no such key)."""
+        entry = await self.directory.by_public_id(public_id)
+        if entry is None or entry.key.deleted:
+            return None
+        return await self.enforcer.headroom(entry, _now())
+
     async def chat(self, request: Request) -> Response:
         return await self.completion(request, up.CHAT)
 

@@ -93,9 +93,9 @@ class Directory:
         return c
 
     # Keys ---------------------------------------------------------------------------------
-    def _load_key(self, digest: str, catalog: _Catalog) -> KeyEntry | None:
+    def _load_key(self, digest: str | None, catalog: _Catalog, public_id: str | None = None) -> KeyEntry | None:
         with db.session(self.db_url) as s:
-            key = gw.load_key(s, digest)
+            key = gw.load_key(s, digest, public_id=public_id)
         self.loads += 1
         if key is None:
             return None
@@ -127,6 +127,11 @@ class Directory:
         if entry is None or not hmac.compare_digest(digest.encode(), entry.key.secret_hash.encode()):
             return None
         return entry
+
+    async def by_public_id(self, public_id: str) -> KeyEntry | None:
+        """The key's entry for the console's own pages (not cached: a page view, not a request)."""
+        catalog = await self.catalog()
+        return await asyncio.to_thread(self._load_key, None, catalog, public_id)
 
     def model_by_path(self, base_path: str) -> gw.GatewayModel | None:
         c = self._catalog

@@ -23,6 +23,7 @@ class KeyPoliciesTabState(rx.State):
     loaded_key: str = ""
     policies: list[dict] = []
     limits: list[dict] = []
+    headroom: list[dict] = []  # per model and limit window: live count, remaining, reset (as /v1/limits)
 
     @rx.event
     def load(self):
@@ -31,7 +32,7 @@ class KeyPoliciesTabState(rx.State):
             result = svc.key_policies(s, key_id)
         self.loaded, self.loaded_key = True, key_id
         if result is None:
-            self.found, self.policies, self.limits = False, [], []
+            self.found, self.policies, self.limits, self.headroom = False, [], [], []
             return
         self.found = True
         self.policies = [
@@ -59,12 +60,84 @@ class KeyPoliciesTabState(rx.State):
                 "key_level": bool(t and t.key_level),
             })
 
+        return KeyPoliciesTabState.load_headroom
+
+    @rx.event
+    async def load_headroom(self):
+        """The gateway's own counters (the same numbers its 429s and /v1/limits use)."""
+        from maas_gateway.app import get_gateway
+
+        models = await get_gateway().headroom(self.key_id or "") or []
+        self.headroom = [_headroom_row(m, row) for m in models for row in m["limits"]]
+
     @rx.var
     def platform_count(self) -> int:
         return len([p for p in self.policies if not p["key_level"]])
 
 
+def _amount(kind: str, value) -> str:
+    if value is None:
+        return ""
+    return f"${value:,.2f}" if kind == "budget" else f"{int(value):,}"
+
+
+def _headroom_row(model: dict, row: dict) -> dict:
+    kind = row["kind"]
+    if kind == "time_window":
+        used, remaining, resets = "", "", "Open now" if row.get("open_now") else "Closed now"
+    else:
+        used, remaining = _amount(kind, row["used"]), _amount(kind, row["remaining"])
+        seconds = row.get("reset_in_s")
+        if seconds is None:
+            resets = "Window not started"
+        elif kind == "budget":
+            resets = "On the 1st (" + row["reset_at"][:10] + ")"
+        else:
+            m, sec = divmod(int(seconds), 60)
+            h, m = divmod(m, 60)
+            resets = "in " + (f"{h} h {m} min" if h else f"{m} min {sec} s" if m else f"{sec} s")
+    return {
+        "model": model["name"], "limit": row["label"], "source": row["source_name"],
+        "key_level": row["policy"] == "key limit", "behavior": "Soft" if row["behavior"] == "soft" else "Hard",
+        "used": used, "remaining": remaining, "resets": resets,
+    }
+
+
 S = KeyPoliciesTabState
+
+
+def _headroom_table() -> rx.Component:
+    cols = ["Model", "Limit", "Set by", "Used", "Remaining", "Resets"]
+    return pf.Card.create(
+        pf.CardTitle.create("Live headroom", component="h2"),
+        pf.CardBody.create(
+            pf.Content.create(
+                "What is left in each limit window right now, per model, from the gateway's own counters "
+                "(scripts get the same from GET /v1/limits with this key).", component="small"),
+            rx.cond(
+                S.headroom.length() > 0,
+                pf.Table.create(
+                    pf.Thead.create(pf.Tr.create(*[pf.Th.create(h) for h in cols])),
+                    pf.Tbody.create(rx.foreach(S.headroom, lambda r: pf.Tr.create(
+                        pf.Td.create(r["model"], data_label="Model"),
+                        pf.Td.create(r["limit"], rx.el.small(" (", r["behavior"], ")",
+                                                             class_name="pf-v6-u-text-color-subtle"),
+                                     data_label="Limit"),
+                        pf.Td.create(rx.cond(r["key_level"], "This key", r["source"]), data_label="Set by"),
+                        pf.Td.create(r["used"], data_label="Used"),
+                        pf.Td.create(r["remaining"], data_label="Remaining"),
+                        pf.Td.create(r["resets"], data_label="Resets"),
+                    ))),
+                    aria_label="Live headroom",
+                    variant="compact",
+                    class_name="pf-v6-u-mt-sm",
+                ),
+                pf.Content.create("No limit applies to this key's models.", component="p",
+                                  class_name="pf-v6-u-mt-sm"),
+            ),
+        ),
+        is_compact=True,
+    )
 
 
 def _limit(item: rx.Var) -> rx.Component:
@@ -139,6 +212,7 @@ def key_policies_tab() -> rx.Component:
                         icon="ExclamationCircleIcon"),
             pf.Stack.create(
                 pf.StackItem.create(_effective_limits()),
+                pf.StackItem.create(_headroom_table()),
                 rx.cond(
                     (S.platform_count == 0) & (S.policies.length() > 0),
                     pf.StackItem.create(pf.Alert.create(

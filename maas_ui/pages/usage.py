@@ -15,7 +15,8 @@ from maas_ui import pf, routes
 from maas_ui.components.common import empty_state, link, page_header
 from maas_ui.components.shell import shell
 from maas_ui.components.usage_parts import (
-    RangeStateMixin, chart_card, custom_range_error, metric_cards, num_cell, num_th, plot, time_range_toolbar,
+    RangeStateMixin, chart_card, custom_range_error, metric_cards, num_cell, num_th, performance_card, plot,
+    time_range_toolbar,
     window_caption,
 )
 from maas_ui import usage_view
@@ -45,6 +46,9 @@ class UsageState(RangeStateMixin, rx.State):
     user_count: int = 0
     group_count: int = 0
     show_top: str = "10"
+    performance: list[usage_view.PerformanceFigure] = []
+    live: list[usage_view.PerformanceFigure] = []  # the hour in progress
+    live_requests: int = 0
     # Backend only (never sent to the browser): every key's row, for "Show" and the CSV.
     _all_consumers: list[ConsumerRow] = []
 
@@ -73,6 +77,9 @@ class UsageState(RangeStateMixin, rx.State):
         self._slice()
         self.models = view.models
         self.user_count, self.group_count = view.user_count, view.group_count
+        self.performance = usage_view.performance_figures(svc.performance(selection.window(now)))
+        live = svc.current_hour(now)
+        self.live, self.live_requests = usage_view.performance_figures(live), live.requests
         self.loading = False
         yield
         # Second step: the change against the previous period of the same length.
@@ -236,8 +243,10 @@ def _content() -> rx.Component:
         s.has_usage,
         pf.Stack.create(
             pf.StackItem.create(metric_cards(s.cards)),
+            pf.StackItem.create(performance_card("Latency and throughput", "Over the selected range",
+                                                 s.performance, "Latency and throughput")),
             pf.StackItem.create(chart_card("Requests over time", s.bucket_text, s.requests_figure,
-                                           "Successful and failed requests over time")),
+                                           "Successful, failed and throttled requests over time")),
             pf.StackItem.create(_breakdowns()),
             pf.StackItem.create(_top_consumers()),
             pf.StackItem.create(_latency()),
@@ -262,6 +271,9 @@ def usage_page() -> rx.Component:
             class_name="pf-v6-u-pb-0",
         ),
         pf.PageSection.create(
+            rx.cond(s.live_requests > 0, rx.el.div(
+                performance_card("This hour so far", "Live: requests through the gateway since the hour began",
+                                 s.live, "This hour so far"), class_name="pf-v6-u-mb-md")),
             rx.cond(
                 s.loading & (s.cards.length() == 0),
                 pf.Bullseye.create(pf.Spinner.create(aria_label="Loading usage")),

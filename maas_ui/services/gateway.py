@@ -69,9 +69,10 @@ def _value(v) -> str:
     return v.value if hasattr(v, "value") else str(v)
 
 
-def load_key(s: Session, secret_hash: str) -> GatewayKey | None:
-    """The key with this secret hash (deleted ones too: they must be told apart from unknown)."""
-    key = s.exec(orm_select(ApiKey).where(ApiKey.secret_hash == secret_hash)).first()
+def load_key(s: Session, secret_hash: str | None = None, *, public_id: str | None = None) -> GatewayKey | None:
+    """The key with this secret hash, or public id (deleted ones too: they must be told apart from unknown)."""
+    cond = ApiKey.secret_hash == secret_hash if public_id is None else ApiKey.public_id == public_id
+    key = s.exec(orm_select(ApiKey).where(cond)).first()
     if key is None:
         return None
     facts = policy_service._key_facts(s, [key])[key.id]
