@@ -29,7 +29,7 @@ from maas_gateway.limiter import Limiter
 from maas_gateway.recorder import Recorder
 
 ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
-               404: "not_found_error", 413: "invalid_request_error", 429: "rate_limit_error",
+               404: "not_found_error", 405: "invalid_request_error", 413: "invalid_request_error", 429: "rate_limit_error",
                502: "upstream_error", 504: "upstream_error"}
 
 
@@ -330,6 +330,14 @@ class Gateway:
     async def text(self, request: Request) -> Response:
         return await self.completion(request, up.TEXT)
 
+    async def unknown(self, request: Request) -> Response:
+        if request.url.path.rstrip("/") in ("/v1/models", "/v1/limits", "/v1/chat/completions", "/v1/completions"):
+            return GatewayError(405, "method_not_allowed",
+                                f"{request.method} is not allowed on {request.url.path}.").response()
+        return GatewayError(404, "unknown_endpoint",
+                            f"There is no {request.method} {request.url.path} here. The gateway serves GET /v1/models, "
+                            "GET /v1/limits, POST /v1/chat/completions and POST /v1/completions.").response()
+
     def routes(self) -> list[Route]:
         return [
             Route("/v1/models", self.models, methods=["GET"]),
@@ -339,6 +347,7 @@ class Gateway:
             Route("/{prefix:path}/v1/models", self.models, methods=["GET"]),
             Route("/{prefix:path}/v1/chat/completions", self.chat, methods=["POST"]),
             Route("/{prefix:path}/v1/completions", self.text, methods=["POST"]),
+            Route("/v1/{rest:path}", self.unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
         ]
 
 
@@ -353,6 +362,17 @@ def get_gateway() -> Gateway:
     return _gateway
 
 
+async def _method_not_allowed(request: Request, exc) -> Response:
+    status = getattr(exc, "status_code", 500)
+    if status == 405:
+        return GatewayError(405, "method_not_allowed",
+                            f"{request.method} is not allowed on {request.url.path}.").response()
+    return GatewayError(status, "error", str(getattr(exc, "detail", "Error"))).response()
+
+
 def create_app(gateway: Gateway | None = None) -> Starlette:
     """The gateway's routes as a Starlette app (Reflex mounts itself under it)."""
-    return Starlette(routes=(gateway or get_gateway()).routes())
+    from starlette.exceptions import HTTPException
+
+    return Starlette(routes=(gateway or get_gateway()).routes(),
+                     exception_handlers={HTTPException: _method_not_allowed})

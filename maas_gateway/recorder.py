@@ -38,6 +38,10 @@ class Recorder:
             record_batch(conn, batch)
         self.written += len(batch)
 
+    def _wait_for_writer(self) -> None:
+        with self._write_lock:
+            pass
+
     async def flush(self) -> None:
         if not self._pending:
             return
@@ -69,6 +73,8 @@ class Recorder:
             except (asyncio.CancelledError, Exception):
                 pass
             self._task = None
+        # A batch the cancelled task handed to a thread may still be writing: wait for it.
+        await asyncio.to_thread(self._wait_for_writer)
         for _ in range(3):
             try:
                 await self.flush()

@@ -39,7 +39,8 @@ def box():
 
 def run_gateway(url: str, scenario, **config):
     """Run `scenario(client, gateway)` against a fresh gateway; the recorder is flushed at the end."""
-    cfg = GatewayConfig(simulator_latency_ms=config.pop("latency", 0), flush_interval_s=0.05, **config)
+    config.setdefault("flush_interval_s", 0.05)
+    cfg = GatewayConfig(simulator_latency_ms=config.pop("latency", 0), **config)
     gateway = Gateway(cfg, db_url=url)
 
     async def main():
@@ -378,3 +379,26 @@ def test_openai_compatible_http_upstream(url, box):
     totals = usage_totals(url, public_id)
     assert totals["requests"] == 5 and totals["errors"] == 2
     assert (totals["input_tokens"], totals["output_tokens"]) == (11 + 11 + 5, 7 + 7 + 1)
+
+
+def test_clean_shutdown_flushes_every_pending_record(url, box):
+    public_id, secret = make_key(url, box, make_user(url))
+
+    async def scenario(c, g):
+        rs = await asyncio.gather(*[c.post("/v1/chat/completions", headers=auth(secret), json=CHAT)
+                                    for _ in range(40)])
+        return [r.status_code for r in rs], g.recorder.pending
+
+    cfg = dict(flush_interval_s=60)  # the periodic flush never runs: only the shutdown writes
+    statuses, pending = run_gateway(url, scenario, **cfg)
+    assert statuses == [200] * 40 and pending == 40
+    assert usage_totals(url, public_id)["requests"] == 40
+
+
+def test_unknown_endpoints_and_methods_answer_json(url, box):
+    async def scenario(c, _g):
+        return (await c.get("/v1/embeddings"), await c.get("/v1/chat/completions"))
+
+    unknown, method = run_gateway(url, scenario)
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "unknown_endpoint")
+    assert (method.status_code, method.json()["error"]["code"]) == (405, "method_not_allowed")
