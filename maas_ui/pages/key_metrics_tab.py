@@ -118,7 +118,7 @@ def _content() -> rx.Component:
             pf.StackItem.create(performance_card("Latency and throughput", "Over the selected range",
                                                  s.performance, "Latency and throughput")),
             pf.StackItem.create(chart_card("Total requests", s.bucket_text, s.requests_figure,
-                                           "Successful, failed and throttled requests over time")),
+                                           "Successful and failed requests over time")),
             pf.StackItem.create(chart_card("Tokens", s.bucket_text, s.tokens_figure,
                                            "Input and output tokens over time")),
             pf.StackItem.create(_models_card()),

@@ -77,15 +77,17 @@ class UsageState(RangeStateMixin, rx.State):
         self._slice()
         self.models = view.models
         self.user_count, self.group_count = view.user_count, view.group_count
-        self.performance = usage_view.performance_figures(svc.performance(selection.window(now)))
-        live = svc.current_hour(now)
-        self.live, self.live_requests = usage_view.performance_figures(live), live.requests
         self.loading = False
         yield
         # Second step: the change against the previous period of the same length.
         window = selection.window(now)
         previous = svc.previous_totals(window)
         self.cards = usage_view.metric_cards(view.totals, previous, usage_view.compare_label(selection, window))
+        yield
+        # Third: latency and throughput (histogram sums, outside the covering indexes) and the live hour.
+        self.performance = usage_view.performance_figures(svc.performance(window))
+        live = svc.current_hour(now)
+        self.live, self.live_requests = usage_view.performance_figures(live), live.requests
 
     @rx.event
     def set_show_top(self, value: str):
@@ -243,10 +245,10 @@ def _content() -> rx.Component:
         s.has_usage,
         pf.Stack.create(
             pf.StackItem.create(metric_cards(s.cards)),
-            pf.StackItem.create(performance_card("Latency and throughput", "Over the selected range",
-                                                 s.performance, "Latency and throughput")),
+            rx.cond(s.performance.length() > 0, pf.StackItem.create(performance_card(
+                "Latency and throughput", "Over the selected range", s.performance, "Latency and throughput"))),
             pf.StackItem.create(chart_card("Requests over time", s.bucket_text, s.requests_figure,
-                                           "Successful, failed and throttled requests over time")),
+                                           "Successful and failed requests over time")),
             pf.StackItem.create(_breakdowns()),
             pf.StackItem.create(_top_consumers()),
             pf.StackItem.create(_latency()),
