@@ -115,8 +115,8 @@ def _content() -> rx.Component:
         s.has_usage,
         pf.Stack.create(
             pf.StackItem.create(metric_cards(s.cards)),
-            pf.StackItem.create(performance_card("Latency and throughput", "Over the selected range",
-                                                 s.performance, "Latency and throughput")),
+            pf.StackItem.create(performance_card("Latency percentiles and throughput", "Over the selected range",
+                                                 s.performance, "Latency percentiles and throughput")),
             pf.StackItem.create(chart_card("Total requests", s.bucket_text, s.requests_figure,
                                            "Successful and failed requests over time")),
             pf.StackItem.create(chart_card("Tokens", s.bucket_text, s.tokens_figure,

@@ -246,7 +246,8 @@ def _content() -> rx.Component:
         pf.Stack.create(
             pf.StackItem.create(metric_cards(s.cards)),
             rx.cond(s.performance.length() > 0, pf.StackItem.create(performance_card(
-                "Latency and throughput", "Over the selected range", s.performance, "Latency and throughput"))),
+                "Latency percentiles and throughput", "Over the selected range", s.performance,
+                "Latency percentiles and throughput"))),
             pf.StackItem.create(chart_card("Requests over time", s.bucket_text, s.requests_figure,
                                            "Successful and failed requests over time")),
             pf.StackItem.create(_breakdowns()),

@@ -52,7 +52,7 @@ def test_key_made_in_the_browser_calls_the_gateway_and_is_governed_by_the_consol
     page.goto("/settings/usage")  # the Usage page shows the hour in progress too, and latency figures
     usage_live = page.locator("[aria-label='This hour so far']").first
     expect(usage_live).to_contain_text("Median latency (p50)")
-    expect(page.locator("[aria-label='Latency and throughput']").first).to_contain_text("p95 latency")
+    expect(page.locator("[aria-label='Latency percentiles and throughput']").first).to_contain_text("p95 latency")
     screenshot(page, "gateway-usage-page")
     page.go_back()
     expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
