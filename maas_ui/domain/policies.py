@@ -1,4 +1,4 @@
-"""Policies: IDs, form validation, rule labels, effective policies of a key, tightest limits.
+"""Policies: IDs, form validation, rule labels, effective policies of a key.
 
 Pure logic over plain values and dataclasses: no database, no Reflex.
 
@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 WINDOW_UNITS = ("minute", "hour", "day")
-UNIT_MINUTES = {"minute": 1, "hour": 60, "day": 24 * 60}
 OVER_LIMIT_BEHAVIORS = ("hard", "soft")
 
 NAME_MAX = 80
@@ -318,6 +317,14 @@ def budget_rule_label(amount: float) -> str:
     return f"Budget {money_label(amount)} / month"
 
 
+OVER_LIMIT_LABELS = {"soft": "Soft throttle: allow and flag", "hard": "Hard throttle: reject (HTTP 429)"}
+
+
+def scope_label(everything: bool, chosen: Iterable["AssetRef"]) -> str:
+    """A policy's Models or MCP servers: "All", the chosen names, or "None"."""
+    return "All" if everything else (", ".join(a.name for a in chosen) or "None")
+
+
 def primary_kind(token_limit: int | None, request_limit: int | None) -> str:
     """The Kuadrant kind stored on the policy row: tokens first, then requests, else access only."""
     if token_limit:
@@ -523,62 +530,3 @@ def effective_policies(policies: Iterable[PolicyFacts], key: KeyFacts) -> list[E
     if own is not None:
         rows.append(own)
     return rows
-
-
-# Tightest limits -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class TightestLimit:
-    """The limit that binds first for one dimension, and who sets it."""
-
-    dimension: str  # tokens | requests | budget
-    label: str  # e.g. "10,000 tokens / 1 min"
-    per_minute: float | None  # tokens and requests: the rate, normalised per minute
-    amount: float | None  # budget: USD
-    source_name: str
-    source_slug: str | None  # None: the key's own limit
-    key_level: bool = False
-
-
-def per_minute(limit: int, window_value: int, window_unit: str) -> float:
-    return limit / (window_value * UNIT_MINUTES[window_unit])
-
-
-def tightest_limits(policies: Iterable[PolicyFacts], key: KeyFacts) -> dict[str, TightestLimit | None]:
-    """For tokens, requests and budget: the tightest limit among the applying policies and the key.
-
-    Rates are compared per minute (so 200,000 tokens / 1 day is tighter than 1,000 / 1 min);
-    on a tie the key's own limit wins, then the policy first by name. Budgets compare in USD
-    (a policy's budget renews monthly; the key's is the key's own cap).
-    """
-    applying = sorted((p for p in policies if policy_applies(p, key)), key=lambda p: (p.name.casefold(), p.slug))
-    candidates: dict[str, list[tuple[tuple, TightestLimit]]] = {"tokens": [], "requests": [], "budget": []}
-
-    def add_rate(dim: str, noun: str, limit, value, unit, name, slug, key_level):
-        rate = per_minute(limit, value, unit)
-        label = f"{limit:,} {noun} / {window_label(value, unit)}"
-        candidates[dim].append(((rate, 0 if key_level else 1), TightestLimit(
-            dim, label, rate, None, name, slug, key_level)))
-
-    if key.tokens_per_minute:
-        add_rate("tokens", "tokens", key.tokens_per_minute, 1, "minute", KEY_LEVEL_NAME, None, True)
-    if key.requests_per_minute:
-        add_rate("requests", "requests", key.requests_per_minute, 1, "minute", KEY_LEVEL_NAME, None, True)
-    if key.budget_usd:
-        candidates["budget"].append(((key.budget_usd, 0), TightestLimit(
-            "budget", money_label(key.budget_usd), None, key.budget_usd, KEY_LEVEL_NAME, None, True)))
-    for p in applying:
-        if p.token_limit:
-            add_rate("tokens", "tokens", p.token_limit, p.token_window_value or 1, p.token_window_unit or "minute",
-                     p.name, p.slug, False)
-        if p.request_limit:
-            add_rate("requests", "requests", p.request_limit, p.request_window_value or 1,
-                     p.request_window_unit or "minute", p.name, p.slug, False)
-        if p.budget_usd:
-            candidates["budget"].append(((p.budget_usd, 1), TightestLimit(
-                "budget", f"{money_label(p.budget_usd)} / month", None, p.budget_usd, p.name, p.slug, False)))
-    result: dict[str, TightestLimit | None] = {}
-    for dim, items in candidates.items():
-        # Stable sort: equal keys keep insertion order (key first, then policies by name).
-        result[dim] = min(items, key=lambda item: item[0])[1] if items else None
-    return result
-

@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.event import no_args_event_spec
 from reflex_base.constants.compiler import MemoizationDisposition, MemoizationMode
 
-from maas_ui.pf.base import PFComponent
+from maas_ui.pf.base import PFComponent, Responsive
 
 
 # Parents that read or clone their children's props (Tabs, Breadcrumb) must see the PF element
@@ -83,8 +83,9 @@ class PageSidebarBody(PFComponent):
     tag = "PageSidebarBody"
 
 
-class PageSection(PFComponent):
+class PageSection(Responsive, PFComponent):
     tag = "PageSection"
+    responsive_props = ('padding',)
     variant: rx.Var[str]  # default | secondary
     is_filled: rx.Var[bool]
     is_width_limited: rx.Var[bool]
@@ -127,8 +128,9 @@ class Content(PFComponent):
     is_visited: rx.Var[bool]
 
 
-class Flex(PFComponent):
+class Flex(Responsive, PFComponent):
     tag = "Flex"
+    responsive_props = ('direction', 'justify_content', 'align_items', 'space_items', 'gap', 'flex_wrap')
     direction: rx.Var[dict]
     justify_content: rx.Var[dict]
     align_items: rx.Var[dict]
@@ -137,14 +139,16 @@ class Flex(PFComponent):
     flex_wrap: rx.Var[dict]
 
 
-class FlexItem(PFComponent):
+class FlexItem(Responsive, PFComponent):
     tag = "FlexItem"
+    responsive_props = ('flex', 'align')
     flex: rx.Var[dict]
     align: rx.Var[dict]
 
 
-class Gallery(PFComponent):
+class Gallery(Responsive, PFComponent):
     tag = "Gallery"
+    responsive_props = ('min_widths',)
     has_gutter: rx.Var[bool]
     min_widths: rx.Var[dict]
 
@@ -343,8 +347,9 @@ class CardFooter(PFComponent):
     tag = "CardFooter"
 
 
-class DescriptionList(PFComponent):
+class DescriptionList(Responsive, PFComponent):
     tag = "DescriptionList"
+    responsive_props = ('column_modifier',)
     is_horizontal: rx.Var[bool]
     is_compact: rx.Var[bool]
     column_modifier: rx.Var[dict]
@@ -656,14 +661,16 @@ class ToolbarContent(PFComponent):
     tag = "ToolbarContent"
 
 
-class ToolbarGroup(PFComponent):
+class ToolbarGroup(Responsive, PFComponent):
     tag = "ToolbarGroup"
+    responsive_props = ('align',)
     variant: rx.Var[str]
     align: rx.Var[dict]
 
 
-class ToolbarItem(PFComponent):
+class ToolbarItem(Responsive, PFComponent):
     tag = "ToolbarItem"
+    responsive_props = ('align',)
     variant: rx.Var[str]
     align: rx.Var[dict]
 

@@ -158,10 +158,6 @@ class KeyDetails:
     budget_limit: str
     asset_sections: list[AssetSection]
 
-    @property
-    def asset_count(self) -> int:
-        return sum(len(s.assets) for s in self.asset_sections)
-
 
 @dataclass(frozen=True)
 class Option:
