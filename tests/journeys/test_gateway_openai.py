@@ -7,6 +7,7 @@ import asyncio
 import http.server
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -34,6 +35,12 @@ def env(console):
     url = console.env["MAAS_DB_URL"]
     box = SecretBox(Path(console.env["MAAS_SECRET_KEY_FILE"]).read_bytes().strip())
     return console.base_url, url, box
+
+
+def run_async(make_coro):
+    """asyncio.run in a thread of its own: Playwright's sync API keeps a loop running in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coro())).result()
 
 
 def client(base: str, secret: str, **kw) -> openai.OpenAI:
@@ -163,7 +170,7 @@ def test_rate_limit_is_exact_with_parallel_clients_and_names_the_limit(env):
         await c.close()
         return out
 
-    out = asyncio.run(burst())
+    out = run_async(burst)
     assert sum(1 for s, _ in out if s == 200) == 20
     errors = [e for s, e in out if s == 429]
     assert len(errors) == 60
@@ -189,7 +196,7 @@ def test_recording_is_exact_with_parallel_clients(env):
         await c.close()
         return res
 
-    results = asyncio.run(burst())
+    results = run_async(burst)
     tokens = sum(r.usage.total_tokens for r in results)
     totals = wait_for(lambda: (t := usage_totals(url, public_id))["requests"] >= sent and t, timeout=10)
     time.sleep(0.6)  # nothing more arrives afterwards
