@@ -64,14 +64,19 @@ def not_found_state(title: str, body: str, back_label: str, back_href: str) -> r
     )
 
 
+# A search runs once typing pauses this long, not once per keystroke (a person types a
+# character every ~100-200 ms; a pasted or picked value is one change and waits only this).
+SEARCH_DEBOUNCE_MS = 150
+
+
 def search_box(*, value: rx.Var, placeholder: str, aria_label: str, on_change, remount_key: rx.Var) -> rx.Component:
-    """The list pages' search field: uncontrolled (no keystroke round-trip lag); bumping
-    `remount_key` in the state clears it."""
+    """The list pages' search field: uncontrolled (no keystroke round-trip lag), debounced;
+    bumping `remount_key` in the state clears it."""
     return pf.TextInput.create(
         type="search",
         default_value=value,
         placeholder=placeholder,
         aria_label=aria_label,
-        on_change=on_change,
+        on_change=on_change.debounce(SEARCH_DEBOUNCE_MS),
         key=remount_key,
     )
