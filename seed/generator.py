@@ -283,7 +283,8 @@ class _Generator:
             key = ApiKey(
                 public_id=new_public_id(self.rng), name=name,
                 description=self.fake.sentence(nb_words=8).rstrip("."),
-                owner_kind=kind, owner_id=owner.id, status=status,
+                owner_kind=kind, owner_id=owner.id, owner_name=owner.full_name if kind == OwnerKind.USER else owner.name,
+                status=status,
                 tokens_per_minute=self.rng.choice([10_000, 20_000, 50_000]) if limits_roll < 0.5 else None,
                 requests_per_minute=self.rng.choice([30, 60, 120]) if limits_roll < 0.4 else None,
                 budget_usd=float(self.rng.choice([50, 100, 250, 500])) if limits_roll < 0.3 else None,
