@@ -247,6 +247,21 @@ class UsageDaily(SQLModel, table=True):
     latency_ms_max: float = 0.0
 
 
+class UsageHourlyTotal(SQLModel, table=True):
+    """Traffic of every key together during one hour: the Usage page's chart over time reads a
+    year as 8,760 rows here instead of millions of rollups. Kept by `services.usage.refresh_daily`
+    with usage_daily (migration 0009_usage_hourly_total)."""
+
+    __tablename__ = "usage_hourly_total"
+
+    hour_start: datetime = Field(primary_key=True)
+    requests: int = 0
+    errors: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+
 class AuditLog(SQLModel, table=True):
     __tablename__ = "audit_log"
 

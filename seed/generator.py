@@ -33,6 +33,7 @@ from maas_ui.models import (
     PolicyTarget,
     ServiceAccount,
     UsageDaily,
+    UsageHourlyTotal,
     UsageRollup,
     User,
 )
@@ -77,7 +78,7 @@ def current_hour() -> datetime:
 
 # Delete order respects foreign keys.
 _TABLES_CHILD_FIRST = [
-    UsageDaily, UsageRollup, AuditLog, PolicyTarget, PolicyAsset, Policy, ApiKeyAsset, ApiKey,
+    UsageHourlyTotal, UsageDaily, UsageRollup, AuditLog, PolicyTarget, PolicyAsset, Policy, ApiKeyAsset, ApiKey,
     McpTool, AiAsset, GroupMembership, ServiceAccount, Group, User,
 ]
 
