@@ -397,6 +397,9 @@ def main(argv: list[str] | None = None) -> int:
         if not db_path.exists():
             print(f"Seeding the large database at {db_path} ...")
             _seed_large(db_path)
+        from maas_ui.db import migrate
+
+        migrate(f"sqlite:///{db_path}")  # a large seed made by an older checkout gets the new tables
         server = ConsoleServer()
         server.env["MAAS_DB_URL"] = f"sqlite:///{db_path}"
         server.env["MAAS_SECRET_KEY_FILE"] = str(db_path.with_suffix(".key"))
