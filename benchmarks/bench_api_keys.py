@@ -45,6 +45,7 @@ def build_db(path: Path, keys: int) -> str:
     from sqlalchemy import insert
 
     from maas_ui import db
+    from maas_ui.domain.inputs import fold
     from maas_ui.domain.keys import SecretBox, mint_secret, new_public_id
     from maas_ui.models import AiAsset, ApiKey, ApiKeyAsset, Group, ServiceAccount, User
     from maas_ui.services.api_keys import refresh_owner_names
@@ -75,8 +76,9 @@ def build_db(path: Path, keys: int) -> str:
         secret = mint_secret(rng)
         created = now - timedelta(hours=rng.randint(1, 24 * 360))
         roll = rng.random()
+        name = f"{rng.choice(purposes)}-{i}"
         rows.append(dict(
-            id=start_id + i, public_id=new_public_id(rng), name=f"{rng.choice(purposes)}-{i}",
+            id=start_id + i, public_id=new_public_id(rng), name=name, name_folded=fold(name),  # bulk: no ORM hook
             description="bulk benchmark key", owner_kind=kind, owner_id=owner,
             status="DISABLED" if roll < 0.12 else "ACTIVE",
             expires_at=created + timedelta(days=rng.randint(30, 400)) if roll > 0.6 else None,

@@ -44,18 +44,6 @@ TEMPLATE = {
     }
 }
 
-# PatternFly's dark theme is a class on <html>; the chart component (components/chart.py) switches
-# to DARK_TEMPLATE while it is there. Colours a figure's layout sets itself win over the template.
-DARK_THEME_CLASS = "pf-v6-theme-dark"
-DARK_TEMPLATE = {
-    "layout": {
-        **TEMPLATE["layout"],
-        "font": {"family": PF_FONT, "size": 14, "color": "#c7c7c7"},
-        "hoverlabel": {"bgcolor": "#383838", "bordercolor": "#383838",
-                       "font": {"family": PF_FONT, "size": 14, "color": "#ffffff"}},
-    }
-}
-
 _HOVER_FORMAT = {Bucket.HOUR: "%b %-d, %H:%M UTC", Bucket.DAY: "24 hours from %b %-d, %H:%M UTC",
                  Bucket.WEEK: "Week from %b %-d, %Y, %H:%M UTC"}
 _TICK_FORMAT = {Bucket.HOUR: "%H:%M\n%b %-d", Bucket.DAY: "%b %-d", Bucket.WEEK: "%b %-d\n%Y"}

@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import BigInteger, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
+
+from maas_ui.domain.inputs import fold
+
+# Casefolded names can be longer than the names (ß -> ss, ligatures): room to spare.
+FOLDED_NAME_MAX = 256
 
 
 class OwnerKind(str, Enum):
@@ -104,12 +109,15 @@ class ApiKey(SQLModel, table=True):
     __table_args__ = (
         Index("ix_api_keys_owner", "owner_kind", "owner_id"),
         Index("ix_api_keys_kind_status_expiry", "owner_kind", "status", "expires_at"),
-        Index("ix_api_keys_live_name", "deleted_at", "name"),
+        Index("ix_api_keys_live_name", "deleted_at", "name_folded"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(index=True, unique=True, max_length=32)  # used in URLs
     name: str = Field(index=True, max_length=64)
+    # fold(name), kept by the ORM hooks below: Unicode-caseless uniqueness and search on every
+    # database (SQLite's LIKE and lower() only fold ASCII) (migration 0006_folded_names).
+    name_folded: str = Field(default="", index=True, max_length=FOLDED_NAME_MAX)
     description: str = Field(default="", max_length=1024)
     owner_kind: OwnerKind
     owner_id: int
@@ -147,6 +155,7 @@ class Policy(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(index=True, unique=True, max_length=80)  # the policy ID, e.g. devs-rate-limit-standard
     name: str = Field(index=True, unique=True, max_length=80)
+    name_folded: str = Field(default="", index=True, max_length=FOLDED_NAME_MAX)  # fold(name), as on api_keys
     description: str = Field(default="", max_length=1024)
     is_active: bool = Field(default=True, index=True)
     kuadrant_kind: str = Field(default="RateLimitPolicy", max_length=32)
@@ -272,3 +281,12 @@ class AuditLog(SQLModel, table=True):
     entity_kind: str = Field(max_length=32)
     entity_id: str = Field(max_length=80)
     summary: str = Field(default="", max_length=1024)
+
+
+def _fold_name(_mapper, _connection, row) -> None:
+    row.name_folded = fold(row.name or "")
+
+
+for _table in (ApiKey, Policy):
+    event.listen(_table, "before_insert", _fold_name)
+    event.listen(_table, "before_update", _fold_name)

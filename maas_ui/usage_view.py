@@ -282,10 +282,3 @@ def usage_page_view(selection: RangeSelection, now: datetime, metrics_href: Call
         group_count=len(groups),
     )
 
-
-def comparison_cards(selection: RangeSelection, now: datetime, totals: Totals, url: str | None = None,
-                     key_id: int | None = None) -> list[MetricCard]:
-    window = selection.window(now)
-    previous = svc.previous_totals(window, url, key_id)
-    return metric_cards(totals, previous, compare_label(selection, window))
-

@@ -8,10 +8,10 @@ and a name search counted by reading every key row. Now:
   kept by the code that writes keys or renames owners (services.api_keys.refresh_owner_names);
 * case-insensitive order indexes for the owner and name sorts, walked in order with LIMIT;
 * (owner_kind, status, expires_at) for the status and owner-type filters;
-* (deleted_at, name): a name search counts from this narrow index, not from the key rows.
+* (deleted_at, name_folded): a name search counts from this narrow index, not from the key rows.
 
 Revision ID: 0008_list_speed
-Revises: 0005_usage_daily
+Revises: 0006_folded_names
 """
 from typing import Sequence, Union
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_list_speed"
-down_revision: Union[str, None] = "0005_usage_daily"
+down_revision: Union[str, None] = "0006_folded_names"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
@@ -47,7 +47,7 @@ def upgrade() -> None:
                f"({_ci(dialect, 'owner_name')}, {_ci(dialect, 'name')}, id)")
     op.execute(f"CREATE INDEX ix_api_keys_name_order ON api_keys ({_ci(dialect, 'name')}, name, id)")
     op.create_index("ix_api_keys_kind_status_expiry", "api_keys", ["owner_kind", "status", "expires_at"])
-    op.create_index("ix_api_keys_live_name", "api_keys", ["deleted_at", "name"])
+    op.create_index("ix_api_keys_live_name", "api_keys", ["deleted_at", "name_folded"])
 
 
 def downgrade() -> None:

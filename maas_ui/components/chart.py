@@ -3,8 +3,8 @@
 Reflex's generated Plotly component merges the template into the figure on every render, so any
 state change of the page (even "Show: Top 10") hands react-plotly a new figure object and every
 chart on the page redraws. `MaasPlot` is a small React wrapper instead: memoised on the figure
-(an unchanged state var keeps its object identity in the browser), config and templates are
-module constants, and the template follows PatternFly's dark theme class on <html>.
+(an unchanged state var keeps its object identity in the browser), config and template are
+module constants. (PatternFly's dark theme recolours the charts' text and lines: assets/maas.css.)
 
 The Plotly bundle is requested when the page's module loads, not when the first chart mounts
 (which is after the data arrived), and the loaded component is shared by every chart.
@@ -28,25 +28,11 @@ const maasPlotlyLoad = typeof window === "undefined" ? null
 let maasPlotlyComponent = null;
 maasPlotlyLoad?.then((c) => { maasPlotlyComponent = c; });
 const maasChartConfig = %(config)s;
-const maasChartTemplates = %(templates)s;
-const maasIsDark = () => typeof document !== "undefined"
-  && document.documentElement.classList.contains("%(dark_class)s");
-const useMaasDarkTheme = () => {
-  const [dark, setDark] = useState(maasIsDark);
-  useEffect(() => {
-    const observer = new MutationObserver(() => setDark(maasIsDark()));
-    observer.observe(document.documentElement, {attributes: true, attributeFilter: ["class"]});
-    return () => observer.disconnect();
-  }, []);
-  return dark;
-};
+const maasChartTemplate = %(template)s;
 const MaasPlot = memo(function MaasPlot({figure}) {
   const [Plot, setPlot] = useState(() => maasPlotlyComponent);
   useEffect(() => { if (!Plot) maasPlotlyLoad.then((c) => setPlot(() => c)); }, []);
-  const dark = useMaasDarkTheme();
-  const layout = useMemo(
-    () => ({...(figure?.layout ?? {}), template: dark ? maasChartTemplates.dark : maasChartTemplates.light}),
-    [figure, dark]);
+  const layout = useMemo(() => ({...(figure?.layout ?? {}), template: maasChartTemplate}), [figure]);
   const data = useMemo(() => figure?.data ?? [], [figure]);
   if (!Plot) return null;
   return jsx(Plot, {data, layout, config: maasChartConfig, useResizeHandler: true, style: {width: "100%%"}});
@@ -76,8 +62,7 @@ class MaasPlot(NoSSRComponent):
         return _MODULE_CODE % {
             "bundle": PLOTLY_BUNDLE,
             "config": json.dumps(charts.CONFIG),
-            "templates": json.dumps({"light": charts.TEMPLATE, "dark": charts.DARK_TEMPLATE}),
-            "dark_class": charts.DARK_THEME_CLASS,
+            "template": json.dumps(charts.TEMPLATE),
         }
 
 

@@ -2,8 +2,7 @@
 
 Self-contained so the key details page can plug it in: `metrics_tab()` renders it and
 `KeyMetricsState.load` (an event handler reading the route arg `key_id` and the `range` query)
-fills it; the details page runs it whenever it shows this tab. `TAB` is the entry the key
-details page's tab registry (maas_ui/pages/key_tabs.py) picks up by itself.
+fills it; the details page runs it whenever it shows this tab (listed in pages/key_tabs.py).
 
 The time range lives in the URL (…/metrics?range=7d, or ?range=custom&start=…&end=…): a visit
 reads it; picking a range loads the figures in place and records it in the URL without a navigation,
@@ -160,12 +159,3 @@ def metrics_tab() -> rx.Component:
         has_gutter=True,
     )
 
-
-try:  # the tab registry comes with the API key details page
-    from maas_ui.pages.key_tabs import KeyDetailsTab
-except ModuleNotFoundError as exc:
-    if exc.name != "maas_ui.pages.key_tabs":
-        raise
-    TAB = None
-else:
-    TAB = KeyDetailsTab(slug="metrics", title="Metrics", content=metrics_tab, on_load=KeyMetricsState.load)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
+from maas_ui.domain import limits as lim
 from maas_ui.domain import manifests as mf
+from maas_ui.domain.inputs import fold
 from maas_ui.domain import policies as dom
+from maas_ui.domain.key_format import exact_time
 from maas_ui.domain.keys import display_status
 from maas_ui.models import (
     AiAsset,
@@ -107,14 +110,14 @@ class PolicyDetail:
     groups: tuple[str, ...]
     users: tuple[str, ...]
     service_accounts: tuple[str, ...]
-    token_limit_label: str  # "10,000 tokens / 1 min" or "No limit"
-    rate_limit_label: str
-    time_limit_label: str  # "09:00-17:00" or "None"
-    budget_label: str
+    limit_labels: dict[str, str]  # limit kind name (limits.LIMIT_KINDS) -> "10,000 tokens / 1 min" or "No limit"
     over_limit_label: str
     created_at: datetime
     created_by: str
     updated_at: datetime
+    status: str = ""  # Active | Inactive
+    created: str = ""  # "26 Nov 2026, 23:37 UTC"
+    updated: str = ""
 
     @property
     def slug(self) -> str:
@@ -154,13 +157,34 @@ class PolicyKey:
 
 
 @dataclass(frozen=True)
+class LimitLine:
+    """One limit in force for a key on a model (a row of the key's Policies tab)."""
+
+    kind_label: str  # "Token limit" (limits.LIMIT_KINDS)
+    window: str  # "1 min", "1 day", "month"; "" for a time of day
+    label: str  # "10,000 tokens / 1 min", "$250 / month", "09:00-17:00 UTC"
+    source_name: str
+    source_slug: str  # "" for the key's own limit
+    tightest: bool  # binds first among the limits of its kind and window
+
+
+@dataclass(frozen=True)
+class ModelLimits:
+    """The limits in force for a key on one model it grants."""
+
+    name: str
+    identifier: str
+    limits: tuple[LimitLine, ...]
+
+
+@dataclass(frozen=True)
 class KeyPolicies:
-    """A key's Policies tab: the effective policies and the tightest limit of each dimension."""
+    """A key's Policies tab: its effective limits per model, and the policies that apply to it."""
 
     public_id: str
     key_name: str
     policies: tuple[dom.EffectivePolicy, ...]
-    tightest: dict[str, dom.TightestLimit | None] = field(default_factory=dict)
+    models: tuple[ModelLimits, ...] = ()
 
 
 # Loading -----------------------------------------------------------------------------------
@@ -252,8 +276,11 @@ def list_policies(s: Session, query: PolicyListQuery = PolicyListQuery()) -> Pol
     stmt = select(Policy)
     if q.search:
         # autoescape: a search for "%" or "_" means those characters, not wildcards.
-        stmt = stmt.where(or_(*(col.icontains(q.search, autoescape=True)
-                                for col in (Policy.name, Policy.slug, Policy.description))))
+        # Names compare folded (Unicode-caseless on every database); IDs are lowercase ASCII.
+        folded = fold(q.search)
+        stmt = stmt.where(or_(Policy.name_folded.contains(folded, autoescape=True),
+                              Policy.slug.contains(folded, autoescape=True),
+                              Policy.description.icontains(q.search, autoescape=True)))
     if q.status:
         stmt = stmt.where(Policy.is_active == (q.status == "active"))
     name_key = func.lower(Policy.name)
@@ -271,8 +298,11 @@ def list_policies(s: Session, query: PolicyListQuery = PolicyListQuery()) -> Pol
     return PolicyList(rows=tuple(_row(p, facts[p.id]) for p in policies), total_all=total_all)
 
 
-def _limit_label(limit, value, unit, noun) -> str:
-    return f"{limit:,} {noun} / {dom.window_label(value or 1, unit or 'minute')}" if limit else "No limit"
+def _limit_line(limit: lim.Limit, tightest: bool) -> LimitLine:
+    return LimitLine(
+        kind_label=lim.KIND_BY_NAME[limit.kind].label, window=limit.window.label if limit.window else "",
+        label=limit.label, source_name=limit.source_name, source_slug=limit.source_slug or "", tightest=tightest,
+    )
 
 
 def get_policy(s: Session, slug: str) -> PolicyDetail | None:
@@ -282,19 +312,16 @@ def get_policy(s: Session, slug: str) -> PolicyDetail | None:
     f = _load_facts(s, [p])[p.id]
     return PolicyDetail(
         facts=f, rules=tuple(f.rules), kinds=f.kinds,
-        models_label="All" if f.all_models else (", ".join(a.name for a in f.models) or "None"),
-        mcp_servers_label="All" if f.all_mcp_servers else (", ".join(a.name for a in f.mcp_servers) or "None"),
+        models_label=dom.scope_label(f.all_models, f.models),
+        mcp_servers_label=dom.scope_label(f.all_mcp_servers, f.mcp_servers),
         groups=tuple(t.name for t in f.targets_of(dom.GROUP)),
         users=tuple(t.name for t in f.targets_of(dom.USER)),
         service_accounts=tuple(t.name for t in f.targets_of(dom.SERVICE_ACCOUNT)),
-        token_limit_label=_limit_label(f.token_limit, f.token_window_value, f.token_window_unit, "tokens"),
-        rate_limit_label=_limit_label(f.request_limit, f.request_window_value, f.request_window_unit, "requests"),
-        time_limit_label=(f"{f.time_window_start}-{f.time_window_end}"
-                          if f.time_window_start and f.time_window_end else "None"),
-        budget_label=f"{dom.money_label(f.budget_usd)} / month" if f.budget_usd else "No budget",
-        over_limit_label=("Soft throttle: allow and flag" if f.over_limit_behavior == "soft"
-                          else "Hard throttle: reject (HTTP 429)"),
+        limit_labels={k.name: "No limit" for k in lim.LIMIT_KINDS} | {x.kind: x.label for x in lim.policy_limits(f)},
+        over_limit_label=dom.OVER_LIMIT_LABELS.get(f.over_limit_behavior, f.over_limit_behavior),
         created_at=p.created_at, created_by=p.created_by, updated_at=p.updated_at,
+        status="Active" if p.is_active else "Inactive",
+        created=exact_time(p.created_at), updated=exact_time(p.updated_at),
     )
 
 
@@ -324,7 +351,7 @@ def policy_form(s: Session, slug: str) -> dom.PolicyForm:
         token_window_value=str(p.token_window_value or 1), token_window_unit=p.token_window_unit or "minute",
         request_limit=str(p.request_limit) if p.request_limit else "",
         request_window_value=str(p.request_window_value or 1), request_window_unit=p.request_window_unit or "minute",
-        budget_usd=(f"{p.budget_usd:g}" if p.budget_usd else ""),
+        budget_usd=(f"{p.budget_usd:.2f}".removesuffix(".00") if p.budget_usd else ""),
         time_limit=bool(p.time_window_start and p.time_window_end),
         time_start=p.time_window_start or "", time_end=p.time_window_end or "",
         over_limit_behavior=_enum_value(p.over_limit_behavior),
@@ -339,6 +366,11 @@ def _taken(s: Session, exclude_slug: str | None) -> tuple[list[str], list[str]]:
     return ([n for n, sl in rows if sl != exclude_slug], [sl for _n, sl in rows if sl != exclude_slug])
 
 
+def taken_names_and_ids(s: Session, editing_slug: str | None = None) -> tuple[list[str], list[str]]:
+    """The other policies' names and IDs: the form checks against them as the person types."""
+    return _taken(s, editing_slug)
+
+
 def preview_policy_id(s: Session, name: str) -> str:
     """The ID a new policy with this name would get ("" when the name has no letter or digit)."""
     _names, slugs = _taken(s, None)
@@ -349,7 +381,7 @@ def check_form(s: Session, form: dom.PolicyForm, editing_slug: str | None = None
     """(errors, warnings) for the form, against the database (names, IDs and chosen items must exist)."""
     names, slugs = _taken(s, editing_slug)
     check = form if editing_slug is None else _with_id(form, "")
-    errors = dom.validate_policy_form(check, taken_names=names, taken_ids=slugs)
+    errors = dom.validate_policy_form(check, taken_names=names, taken_ids=slugs, needs_id=editing_slug is None)
     missing = _missing_choices(s, form)
     errors.update({k: v for k, v in missing.items() if k not in errors})
     return errors, dom.form_warnings(form)
@@ -548,7 +580,8 @@ def _all_policy_facts(s: Session, active_only: bool = True) -> list[dom.PolicyFa
 
 
 def key_policies(s: Session, public_id: str) -> KeyPolicies | None:
-    """The effective policies of a key and its tightest limits (None: no such key, or deleted)."""
+    """The policies that apply to a key and, per model it grants, every limit in force with the
+    tightest per kind and window (None: no such key, or deleted)."""
     key = s.exec(select(ApiKey).where(ApiKey.public_id == public_id, ApiKey.deleted_at == None)).first()  # noqa: E711
     if key is None:
         return None
@@ -557,7 +590,10 @@ def key_policies(s: Session, public_id: str) -> KeyPolicies | None:
     return KeyPolicies(
         public_id=key.public_id, key_name=key.name,
         policies=tuple(dom.effective_policies(policies, facts)),
-        tightest=dom.tightest_limits(policies, facts),
+        models=tuple(
+            ModelLimits(m.model.name, m.model.identifier, tuple(_limit_line(x, m.is_tightest(x)) for x in m.limits))
+            for m in lim.effective_limits(policies, facts)
+        ),
     )
 
 

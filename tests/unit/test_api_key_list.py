@@ -70,6 +70,24 @@ def test_expired_is_derived_from_the_date(world: World):
     assert sorted(names(world, Q(statuses=("active",)), now=later)) == ["forever"]
 
 
+def test_expiry_exactly_now_is_expired_in_label_filter_and_sort(world: World):
+    insert_key(world, "at-now", expires_at=NOW)
+    insert_key(world, "just-after", expires_at=NOW + timedelta(seconds=1))
+    assert {r.name: r.status for r in page(world).rows} == {"at-now": "Expired", "just-after": "Active"}
+    assert names(world, Q(statuses=("expired",))) == ["at-now"]
+    assert names(world, Q(statuses=("active",))) == ["just-after"]
+    assert names(world, Q(sort="status", descending=False)) == ["just-after", "at-now"]
+
+
+def test_status_sort_ranks_by_status_not_by_name(world: World):
+    # Names in the reverse of status order: ranking Expired (or Disabled) as Active would show.
+    insert_key(world, "a-disabled", status=KeyStatus.DISABLED)
+    insert_key(world, "b-expired", expires_at=NOW - timedelta(hours=1))
+    insert_key(world, "c-active")
+    assert names(world, Q(sort="status", descending=False)) == ["c-active", "b-expired", "a-disabled"]
+    assert names(world, Q(sort="status", descending=True)) == ["a-disabled", "b-expired", "c-active"]
+
+
 def test_status_and_owner_kind_filters(world: World):
     insert_key(world, "u-active")
     insert_key(world, "u-disabled", status=KeyStatus.DISABLED)
@@ -95,13 +113,12 @@ def test_search_by_name_is_case_insensitive_and_literal(world: World):
 
 
 def test_sorting(world: World):
-    a = insert_key(world, "bravo", owner=(OwnerKind.USER, world.users[2]), created_at=NOW - timedelta(days=1),
+    insert_key(world, "bravo", owner=(OwnerKind.USER, world.users[2]), created_at=NOW - timedelta(days=1),
                    last_used_at=NOW - timedelta(hours=1))
     insert_key(world, "Alpha", owner=(OwnerKind.GROUP, world.groups[1]), created_at=NOW - timedelta(days=3),
                status=KeyStatus.DISABLED)
     insert_key(world, "charlie", owner=(OwnerKind.USER, world.users[0]), created_at=NOW - timedelta(days=2),
                expires_at=NOW - timedelta(hours=1), last_used_at=NOW - timedelta(days=5))
-    assert a
     assert names(world, Q(sort="name", descending=False)) == ["Alpha", "bravo", "charlie"]
     assert names(world, Q(sort="name", descending=True)) == ["charlie", "bravo", "Alpha"]
     assert names(world, Q(sort="created", descending=True)) == ["bravo", "charlie", "Alpha"]

@@ -84,8 +84,8 @@ def test_get_policy_details(seeded_url):
         assert svc.get_policy(s, "nope") is None
     assert d.models_label == "llama-3.3-70b-instruct" and d.mcp_servers_label == "None"
     assert d.groups == ("app-developers", "finance-analytics") and d.users == () and d.service_accounts == ()
-    assert d.rate_limit_label == "20 requests / 1 min" and d.token_limit_label == "No limit"
-    assert d.time_limit_label == "09:00-17:00" and d.budget_label == "No budget"
+    assert d.limit_labels == {"tokens": "No limit", "requests": "20 requests / 1 min",
+                              "time_window": "09:00-17:00 UTC", "budget": "No limit"}
     assert d.over_limit_label.startswith("Soft throttle")
     assert d.kinds == ("AuthPolicy", "RateLimitPolicy")
 
@@ -207,8 +207,17 @@ def test_key_policies_for_a_member_of_a_targeted_group(seeded_url):
     slugs = [p.slug for p in kp.policies]
     assert {"devs-rate-limit-standard", "devs-budget-standard"} <= set(slugs)
     assert "legacy-unlimited-trial" not in slugs  # inactive
-    tokens = kp.tightest["tokens"]
-    assert tokens is not None and tokens.source_name
+    # Per model the key grants: every limit in force, the key's own and the policies', by source.
+    assert kp.models and [m.name for m in kp.models] == sorted((m.name for m in kp.models), key=str.casefold)
+    for m in kp.models:
+        sources = {x.source_slug for x in m.limits}
+        assert "devs-rate-limit-standard" in sources
+        per_window = {}
+        for x in m.limits:
+            if x.window:
+                per_window.setdefault((x.kind_label, x.window), []).append(x)
+        for lines in per_window.values():  # exactly one binds first per kind and window
+            assert sum(x.tightest for x in lines) == 1
 
 
 def test_keys_for_policy_follow_targets_and_activation(seeded_url):
@@ -218,14 +227,20 @@ def test_keys_for_policy_follow_targets_and_activation(seeded_url):
         assert keys and all(k.status in ("Active", "Expired", "Disabled") for k in keys)
         for k in keys:
             assert "data-science-premium-tokens" in [p.slug for p in svc.key_policies(s, k.public_id).policies]
-        group_keys = [k for k in keys if k.owner_kind_label == "Group"]
-        assert all(k.owner == "data-science" for k in group_keys)
+        # A key owned by the targeted group itself must be listed (not only its members' keys).
+        group_owned = s.exec(select(ApiKey).where(ApiKey.owner_kind == OwnerKind.GROUP, ApiKey.owner_id == ds,
+                                                  ApiKey.deleted_at == None)).all()  # noqa: E711
+        assert group_owned, "the seed should give data-science a group-owned key"
+        listed = {k.public_id: k for k in keys}
+        reaching = [k for k in group_owned if k.public_id in {x.public_id for x in keys}]
+        assert reaching, "no group-owned key of data-science is listed"
+        assert all(listed[k.public_id].owner == "data-science" and listed[k.public_id].owner_kind_label == "Group"
+                   for k in reaching)
         assert svc.keys_for_policy(s, "legacy-unlimited-trial") == []
         svc.set_policy_active(s, "data-science-premium-tokens", False)
         assert svc.keys_for_policy(s, "data-science-premium-tokens") == []
         for k in keys:
             assert "data-science-premium-tokens" not in [p.slug for p in svc.key_policies(s, k.public_id).policies]
-        assert ds
 
 
 def test_a_new_group_policy_reaches_members_keys_and_not_others(seeded_url):
