@@ -34,6 +34,7 @@ from maas_ui.models import (
     PolicyTarget,
     ServiceAccount,
     UsageDaily,
+    UsageHourlyTotal,
     UsageRollup,
     User,
 )
@@ -78,7 +79,7 @@ def current_hour() -> datetime:
 
 # Delete order respects foreign keys.
 _TABLES_CHILD_FIRST = [
-    UsageDaily, UsageRollup, AuditLog, PolicyTarget, PolicyAsset, Policy, ApiKeyAsset, ApiKey,
+    UsageHourlyTotal, UsageDaily, UsageRollup, AuditLog, PolicyTarget, PolicyAsset, Policy, ApiKeyAsset, ApiKey,
     McpTool, AiAsset, GroupMembership, ServiceAccount, Group, User,
 ]
 
@@ -312,7 +313,8 @@ class _Generator:
             key = ApiKey(
                 public_id=new_public_id(self.rng), name=name,
                 description=self.fake.sentence(nb_words=8).rstrip("."),
-                owner_kind=kind, owner_id=owner.id, status=status,
+                owner_kind=kind, owner_id=owner.id, owner_name=owner.full_name if kind == OwnerKind.USER else owner.name,
+                status=status,
                 tokens_per_minute=self.rng.choice([10_000, 20_000, 50_000]) if limits_roll < 0.5 else None,
                 requests_per_minute=self.rng.choice([30, 60, 120]) if limits_roll < 0.4 else None,
                 budget_usd=float(self.rng.choice([50, 100, 250, 500])) if limits_roll < 0.3 else None,

@@ -228,3 +228,51 @@ def test_migration_0005_fills_usage_daily_from_existing_rollups(tmp_path, seeded
         want = conn.execute(text("SELECT key_id, asset_id, day_start, requests, cost_usd, latency_ms_max "
                                  "FROM usage_daily ORDER BY key_id, asset_id, day_start")).all()
     assert got and got == want  # the migration's SQL writes what the seed's refresh_daily writes
+
+
+def _hourly_totals(conn) -> list:
+    return conn.execute(text("SELECT hour_start, requests, errors, input_tokens, output_tokens, round(cost_usd, 6) "
+                             "FROM usage_hourly_total ORDER BY hour_start")).all()
+
+
+def test_refresh_daily_keeps_the_hourly_totals_of_all_keys(dense):
+    url, df, key_ids = dense
+    day = datetime(2026, 3, 10, tzinfo=UTC)
+    with db.get_engine(url).begin() as conn:
+        want = conn.execute(text(
+            "SELECT hour_start, SUM(requests), SUM(errors), SUM(input_tokens), SUM(output_tokens), "
+            "round(SUM(cost_usd), 6) FROM usage_rollups GROUP BY hour_start ORDER BY hour_start")).all()
+        assert want and _hourly_totals(conn) == want
+        changed = conn.execute(text("UPDATE usage_rollups SET requests = requests + 1 "
+                                    "WHERE hour_start >= :a AND hour_start < :b"),
+                               {"a": day + 5 * H, "b": day + 6 * H}).rowcount
+        conn.execute(text("UPDATE usage_hourly_total SET requests = requests + 1000 WHERE hour_start < :d"), {"d": day})
+        svc.refresh_daily(conn, day + 5 * H, day + 6 * H)  # one hour: its whole day is recomputed
+        got = {r[0]: r[1] for r in _hourly_totals(conn)}
+        conn.rollback()
+    before = {r[0]: r[1] for r in want}
+    hour = "2026-03-10 05:00:00.000000"
+    assert changed > 0 and got[hour] == before[hour] + changed
+    assert all(got[h] == before[h] + 1000 for h in before if h < "2026-03-10")  # other days are left alone
+    assert all(got[h] == before[h] for h in before if h >= "2026-03-10" and h != hour)
+
+
+def test_migration_0009_fills_the_hourly_totals_from_existing_rollups(tmp_path, seeded_db_url):
+    import shutil
+
+    from alembic import command
+
+    path = tmp_path / "old.db"
+    shutil.copy(seeded_db_url.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    engine = db.get_engine(url)
+    with engine.begin() as conn:
+        cfg = db.alembic_config(url)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0008_list_speed")
+    db.migrate(url)
+    with engine.connect() as conn:
+        got = _hourly_totals(conn)
+    with db.get_engine(seeded_db_url).connect() as conn:
+        want = _hourly_totals(conn)
+    assert got and got == want  # the migration's SQL writes what the seed's refresh_daily writes
