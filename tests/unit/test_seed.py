@@ -72,10 +72,10 @@ def test_usage_covers_a_year_with_weekday_daytime_rhythm(seeded_db_url):
         assert spikes > 0
 
 
-def test_seed_is_deterministic(tmp_path):
+def test_seed_is_deterministic(make_db_url):
     urls = []
     for name in ("a", "b"):
-        url = f"sqlite:///{tmp_path / name}.db"
+        url = make_db_url(name)
         db.migrate(url)
         seed_database(url, now=SEED_NOW)
         urls.append(url)

@@ -36,7 +36,7 @@ def _daily_matches_hourly(url: str) -> bool:
     return hourly == daily
 
 
-def test_top_up_fills_the_hours_since_the_seed_for_usable_keys(fresh_seeded_db_url, tmp_path):
+def test_top_up_fills_the_hours_since_the_seed_for_usable_keys(fresh_seeded_db_url, make_db_url):
     url = fresh_seeded_db_url
     assert is_demo_database(url) and _new_rows(url) == []
     with db.session(url) as s:
@@ -71,7 +71,7 @@ def test_top_up_fills_the_hours_since_the_seed_for_usable_keys(fresh_seeded_db_u
     # Idempotent: nothing new within the same hour.
     assert top_up(url, now=LATER).usage_rows == 0 and len(_new_rows(url)) == len(rows)
     # Deterministic: another database seeded the same way gets the same rows.
-    other = f"sqlite:///{tmp_path / 'other.db'}"
+    other = make_db_url("other")
     db.migrate(other)
     seed_database(other, now=SEED_NOW)
     top_up(other, now=LATER)

@@ -84,9 +84,9 @@ def test_split_reads_most_of_a_year_from_daily_sums():
 
 
 @pytest.fixture(scope="module")
-def dense(tmp_path_factory):
+def dense(make_session_db_url):
     """Three keys, three assets, ~2.5 years of random hourly rollups (most hours filled)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('daily') / 'daily.db'}"
+    url = make_session_db_url("daily")
     db.migrate(url)
     with db.session(url) as s:
         user = User(username="u", full_name="U", email="u@example.com", created_at=T0)
@@ -204,22 +204,18 @@ def test_the_seed_fills_usage_daily(seeded_db_url):
     assert odd == 0
 
 
-def test_migration_0005_fills_usage_daily_from_existing_rollups(tmp_path, seeded_db_url):
+def test_migration_0005_fills_usage_daily_from_existing_rollups(make_db_url, seeded_template_url, seeded_db_url):
     """An existing database (schema 0004 with hourly rollups) gets its daily sums on upgrade."""
-    import shutil
-
     from alembic import command
+    from sqlalchemy import inspect
 
-    path = tmp_path / "old.db"
-    shutil.copy(seeded_db_url.removeprefix("sqlite:///"), path)
-    url = f"sqlite:///{path}"
+    url = make_db_url("old", template=seeded_template_url)
     engine = db.get_engine(url)
     with engine.begin() as conn:
         cfg = db.alembic_config(url)
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0004_asset_size_bigint")
-    with engine.connect() as conn:
-        assert "usage_daily" not in {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
+    assert not inspect(engine).has_table("usage_daily")
     db.migrate(url)
     with engine.connect() as conn:
         got = conn.execute(text("SELECT key_id, asset_id, day_start, requests, cost_usd, latency_ms_max "
