@@ -30,6 +30,10 @@ def get_engine(url: str | None = None) -> Engine:
     kwargs: dict = {}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    elif url.startswith("postgresql"):
+        # Sessions in UTC: raw SQL comparing timestamptz columns with text reads the same as on SQLite.
+        # A short connect timeout lets the page and /readyz report an outage instead of hanging.
+        kwargs["connect_args"] = {"options": "-c timezone=UTC", "connect_timeout": 5}
     try:
         # hide_parameters: error messages and logs never carry bound values (secret hashes, ciphertexts).
         engine = create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)

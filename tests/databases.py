@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
@@ -123,3 +124,48 @@ def dump_text(url: str) -> str:
         for table in meta.sorted_tables:
             lines += [f"{table.name}: {tuple(row)}" for row in conn.execute(table.select())]
     return "\n".join(lines)
+
+
+# SQL snippets for tests' own raw queries on stored UTC datetimes (SQLite stores text, PostgreSQL
+# timestamptz; the console's sessions run in UTC either way).
+
+
+def sql_day(column: str) -> str:
+    """'YYYY-MM-DD' (UTC) of a datetime column."""
+    if dialect() == "sqlite":
+        return f"substr({column}, 1, 10)"
+    return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+
+
+def sql_hour(column: str) -> str:
+    """Hour of the day (UTC, 0-23) of a datetime column, as an integer."""
+    if dialect() == "sqlite":
+        return f"CAST(strftime('%H', {column}) AS INT)"
+    return f"CAST(EXTRACT(HOUR FROM {column} AT TIME ZONE 'UTC') AS INT)"
+
+
+def sql_weekday(column: str) -> str:
+    """Day of the week (UTC, 0 = Sunday) of a datetime column, as an integer."""
+    if dialect() == "sqlite":
+        return f"CAST(strftime('%w', {column}) AS INT)"
+    return f"CAST(EXTRACT(DOW FROM {column} AT TIME ZONE 'UTC') AS INT)"
+
+
+def sql_not_midnight(column: str) -> str:
+    """True when a datetime column is not 00:00 UTC (on SQLite: not stored in SQLAlchemy's exact format)."""
+    if dialect() == "sqlite":
+        return f"{column} NOT LIKE '% 00:00:00.000000'"
+    return f"{column} <> date_trunc('day', {column} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+
+
+def as_utc(value) -> datetime:
+    """A datetime read by raw SQL (text on SQLite, aware on PostgreSQL) as an aware UTC datetime."""
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return parsed.replace(tzinfo=timezone.utc) if parsed.utcoffset() is None else parsed.astimezone(timezone.utc)
+
+
+def db_time(value: datetime):
+    """A UTC datetime as a bound parameter of raw SQL comparing it with a stored datetime column."""
+    if dialect() == "sqlite":  # stored as text: compare with the same text layout
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return value

@@ -13,6 +13,7 @@ from maas_ui import db
 from maas_ui.domain.usage import Bucket, RangeSelection, TimeWindow, custom_range, split_window
 from maas_ui.models import AiAsset, ApiKey, AssetKind, OwnerKind, User
 from maas_ui.services import usage as svc
+from tests.databases import sql_day, sql_not_midnight
 
 UTC = timezone.utc
 HORIZON = datetime(2026, 6, 15, 14, 0, tzinfo=UTC)  # not midnight: every preset has partial-day edges
@@ -193,13 +194,13 @@ def test_refresh_daily_rewrites_only_the_days_touched(dense):
 def test_the_seed_fills_usage_daily(seeded_db_url):
     with db.get_engine(seeded_db_url).connect() as conn:
         hourly = conn.execute(text(
-            "SELECT key_id, asset_id, COUNT(DISTINCT substr(hour_start, 1, 10)), SUM(requests), SUM(errors), "
+            f"SELECT key_id, asset_id, COUNT(DISTINCT {sql_day('hour_start')}), SUM(requests), SUM(errors), "
             "SUM(input_tokens), SUM(output_tokens), MAX(latency_ms_max) FROM usage_rollups "
             "GROUP BY key_id, asset_id ORDER BY key_id, asset_id")).all()
         daily = conn.execute(text(
             "SELECT key_id, asset_id, COUNT(*), SUM(requests), SUM(errors), SUM(input_tokens), SUM(output_tokens), "
             "MAX(latency_ms_max) FROM usage_daily GROUP BY key_id, asset_id ORDER BY key_id, asset_id")).all()
-        odd = conn.execute(text("SELECT COUNT(*) FROM usage_daily WHERE day_start NOT LIKE '% 00:00:00.000000'")).scalar()
+        odd = conn.execute(text(f"SELECT COUNT(*) FROM usage_daily WHERE {sql_not_midnight('day_start')}")).scalar()
     assert hourly and daily == hourly  # one daily row per (key, asset, day) with usage; same sums
     assert odd == 0
 
