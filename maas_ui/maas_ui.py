@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from maas_ui import routes
+from maas_ui.health import health_app
 from maas_ui.http_cache import revalidate_html
 from maas_ui.pages.api_key_details import KeyDetailsState, key_details_page
 from maas_ui.pages.api_keys import ApiKeysState, api_keys_page
@@ -24,7 +25,10 @@ app = rx.App(
     reset_style=False,  # PatternFly brings its own base styles; Reflex's reset breaks PF icons
     stylesheets=["/maas.css"],
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
-    api_transformer=revalidate_html,  # pages always revalidate: no blank page after a restart/redeploy
+    api_transformer=[
+        health_app,  # /healthz, /readyz
+        revalidate_html,  # pages always revalidate: no blank page after a restart/redeploy
+    ],
 )
 app.add_page(home_page, route=routes.HOME, title=title("Home"), on_load=HomeState.go_to_first_page)
 app.add_page(home_page, route=routes.SETTINGS, title=title("Settings"), on_load=HomeState.go_to_first_page)
