@@ -2,6 +2,7 @@
 # A PostgreSQL server on loopback for the console and its tests:
 #   eval "$(.ci/postgres.sh)"        # start (installing PostgreSQL when missing), print the exports
 #   .ci/postgres.sh stop             # stop the server this script started
+#   .ci/postgres.sh install          # only install PostgreSQL when missing
 # Prints `export MAAS_PG_URL=...` (the console's database) and `export MAAS_TEST_DB_URL=...` (the
 # server's maintenance database: tests create and drop their own databases there).
 # Idempotent: a server already answering on the port is used as it is, an initialised data folder is
@@ -42,6 +43,7 @@ if [ -z "$BIN" ]; then
     apt_install postgresql postgresql-client
     BIN=$(pg_bin) || die "PostgreSQL installed but initdb not found"
 fi
+[ "${1:-start}" = install ] && exit 0
 
 is_up() { "$BIN/pg_isready" -q -h "$HOST" -p "$PORT" -t 2; }
 can_login() { PGPASSWORD=$PASSWORD "$BIN/psql" -h "$HOST" -p "$PORT" -U "$ROLE" -d "$DB" -qAtc 'SELECT 1' >/dev/null 2>&1; }

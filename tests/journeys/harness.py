@@ -1,4 +1,5 @@
-"""Starts the real console (reflex run --env prod) on a free port against a fresh seeded database."""
+"""Starts the real console (reflex run --env prod) on a free port against a fresh seeded database
+(an SQLite file, or a database of its own in the PostgreSQL server named by MAAS_TEST_DB_URL)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from tests import databases
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -31,13 +34,20 @@ class ConsoleServer:
         self.port = free_port()
         self.base_url = f"http://localhost:{self.port}"
         self.log_path = self.workdir / "server.log"
+        self.db_url = databases.new_database(self.workdir, "journeys")
         self.env = {
             **os.environ,
-            "MAAS_DB_URL": f"sqlite:///{self.workdir / 'journeys.db'}",
+            "MAAS_DB_URL": self.db_url,
             "MAAS_SECRET_KEY_FILE": str(self.workdir / "secret.key"),
             "REFLEX_TELEMETRY_ENABLED": "false",
             "PYTHONUNBUFFERED": "1",
         }
+        # Single worker, in-memory state unless the run asks for the scaled mode explicitly.
+        for name in ("MAAS_REDIS_URL", "REFLEX_REDIS_URL", "MAAS_WORKERS", "GRANIAN_WORKERS"):
+            self.env.pop(name, None)
+        if os.environ.get("MAAS_TEST_REDIS_URL"):
+            self.env["MAAS_REDIS_URL"] = os.environ["MAAS_TEST_REDIS_URL"]
+            self.env["MAAS_WORKERS"] = os.environ.get("MAAS_TEST_WORKERS", "2")
         self._proc: subprocess.Popen | None = None
 
     def prepare_database(self) -> None:
@@ -106,4 +116,5 @@ class ConsoleServer:
 
     def cleanup(self) -> None:
         self.stop()
+        databases.drop_database(self.db_url)
         shutil.rmtree(self.workdir, ignore_errors=True)
