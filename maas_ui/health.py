@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from maas_ui import db
+from maas_ui.services import system
 from maas_ui.settings import database_url, redis_url
 
 CHECK_TIMEOUT_S = 5.0
@@ -28,8 +28,7 @@ def _reason(exc: BaseException) -> str:
     """One line saying why, without credentials."""
     if isinstance(exc, (asyncio.TimeoutError, TimeoutError)):
         return f"no answer within {CHECK_TIMEOUT_S:.0f} s"
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return db.safe_url(text[0]) if text and text[0] else type(exc).__name__
+    return system.reason(exc)
 
 
 async def _timed(check) -> dict:
@@ -42,7 +41,9 @@ async def _timed(check) -> dict:
 
 
 async def _database() -> None:
-    await asyncio.to_thread(db.ping)
+    error = await asyncio.to_thread(system.database_error)
+    if error:
+        raise RuntimeError(error)
 
 
 async def _redis() -> None:

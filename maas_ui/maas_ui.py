@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from maas_ui import routes
+from maas_ui.components.outage import handle_backend_exception
 from maas_ui.health import health_app
 from maas_ui.http_cache import revalidate_html
 from maas_ui.pages.api_key_details import KeyDetailsState, key_details_page
@@ -25,6 +26,7 @@ app = rx.App(
     reset_style=False,  # PatternFly brings its own base styles; Reflex's reset breaks PF icons
     stylesheets=["/maas.css"],
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
+    backend_exception_handler=handle_backend_exception,  # database outages: an alert in the page
     api_transformer=[
         health_app,  # /healthz, /readyz
         revalidate_html,  # pages always revalidate: no blank page after a restart/redeploy

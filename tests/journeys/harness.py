@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -27,14 +28,18 @@ def free_port() -> int:
 
 
 class ConsoleServer:
-    """One app process; `restart()` stops it and starts it again on the same port and database."""
+    """One app process; `restart()` stops it and starts it again on the same port and database.
 
-    def __init__(self) -> None:
+    `db_url`: a database the caller owns (kept at cleanup); by default a fresh one of its own.
+    """
+
+    def __init__(self, db_url: str | None = None) -> None:
         self.workdir = Path(tempfile.mkdtemp(prefix="maas-journeys-"))
         self.port = free_port()
         self.base_url = f"http://localhost:{self.port}"
         self.log_path = self.workdir / "server.log"
-        self.db_url = databases.new_database(self.workdir, "journeys")
+        self._owns_db = db_url is None
+        self.db_url = db_url or databases.new_database(self.workdir, "journeys")
         self.env = {
             **os.environ,
             "MAAS_DB_URL": self.db_url,
@@ -116,5 +121,75 @@ class ConsoleServer:
 
     def cleanup(self) -> None:
         self.stop()
-        databases.drop_database(self.db_url)
+        if self._owns_db:
+            databases.drop_database(self.db_url)
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class TcpProxy:
+    """Forwards a local port to a server (the console's database), and can cut it like an outage:
+    `cut()` drops every connection and refuses new ones, `restore()` listens again on the same port."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self._conns: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._listener: socket.socket | None = None
+        self.restore()
+
+    def restore(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            try:
+                listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() under way; close alone would not
+            except OSError:
+                pass
+            listener.close()
+        with self._lock:
+            conns, self._conns = self._conns, []
+        for c in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            c.close()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # cut
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+                upstream.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for c in (src, dst):
+                try:
+                    c.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
