@@ -46,7 +46,10 @@ fi
 [ "${1:-start}" = install ] && exit 0
 
 is_up() { "$BIN/pg_isready" -q -h "$HOST" -p "$PORT" -t 2; }
-can_login() { PGPASSWORD=$PASSWORD "$BIN/psql" -h "$HOST" -p "$PORT" -U "$ROLE" -d "$DB" -qAtc 'SELECT 1' >/dev/null 2>&1; }
+as_role() { PGPASSWORD=$PASSWORD "$BIN/psql" -h "$HOST" -p "$PORT" -U "$ROLE" -d "$DB" -qAt "$@" 2>/dev/null; }
+# Logs in, and may end other sessions on its test databases (DROP DATABASE ... WITH (FORCE) must stop
+# an autovacuum worker that is still busy there).
+ready_role() { [ "$(as_role -c "SELECT pg_has_role(current_user, 'pg_signal_backend', 'MEMBER')")" = t ]; }
 
 if is_up; then
     say "a PostgreSQL server already answers on $HOST:$PORT; using it"
@@ -68,7 +71,7 @@ else
         die "PostgreSQL did not start; see $DATA/server.log"
 fi
 
-if ! can_login; then
+if ! ready_role; then
     # Administer through a Unix socket as the server's superuser: our cluster's socket lives in its
     # data folder, the distribution's cluster's in /var/run/postgresql.
     admin=()
@@ -78,16 +81,17 @@ if ! can_login; then
             break
         fi
     done
-    [ ${#admin[@]} -gt 0 ] || die "cannot administer the server on port $PORT: create role $ROLE (CREATEDB) and database $DB yourself"
+    [ ${#admin[@]} -gt 0 ] || die "cannot administer the server on port $PORT: create role $ROLE (CREATEDB, member of pg_signal_backend) and database $DB yourself"
     if [ -z "$("${admin[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = '$ROLE'")" ]; then
         say "creating role $ROLE"
         "${admin[@]}" -c "CREATE ROLE \"$ROLE\" LOGIN CREATEDB PASSWORD '$PASSWORD'"
     fi
+    "${admin[@]}" -c "GRANT pg_signal_backend TO \"$ROLE\"" 2>/dev/null
     if [ -z "$("${admin[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$DB'")" ]; then
         say "creating database $DB"
         "${admin[@]}" -c "CREATE DATABASE \"$DB\" OWNER \"$ROLE\""
     fi
-    can_login || die "role $ROLE cannot log in to $DB on $HOST:$PORT (password or pg_hba.conf)"
+    ready_role || die "role $ROLE cannot log in to $DB on $HOST:$PORT (password or pg_hba.conf)"
 fi
 
 echo "export MAAS_PG_URL=postgresql+psycopg://$ROLE:$PASSWORD@$HOST:$PORT/$DB"

@@ -8,11 +8,13 @@ import itertools
 import os
 import re
 import shutil
+import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 SERVER_ENV = "MAAS_TEST_DB_URL"
@@ -70,8 +72,16 @@ def drop_database(url: str) -> None:
         return
     engine = _admin()
     try:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{_database_name(url)}" WITH (FORCE)'))
+        for attempt in range(20):
+            try:
+                with engine.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{_database_name(url)}" WITH (FORCE)'))
+                return
+            except DBAPIError:
+                # Without pg_signal_backend FORCE cannot end an autovacuum worker still in there: wait.
+                if attempt == 19:
+                    raise
+                time.sleep(0.5)
     finally:
         engine.dispose()
 

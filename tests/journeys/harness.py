@@ -15,6 +15,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from sqlalchemy import make_url
+
 from tests import databases
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -30,19 +32,26 @@ def free_port() -> int:
 class ConsoleServer:
     """One app process; `restart()` stops it and starts it again on the same port and database.
 
-    `db_url`: a database the caller owns (kept at cleanup); by default a fresh one of its own.
+    On PostgreSQL the console reaches its database through `db_proxy`, which a test can cut to
+    play an outage. Only one console per checkout at a time: each `reflex run --env prod`
+    rebuilds .web/ with its own port baked into the pages, so a second one breaks the first.
     """
 
-    def __init__(self, db_url: str | None = None) -> None:
+    def __init__(self) -> None:
         self.workdir = Path(tempfile.mkdtemp(prefix="maas-journeys-"))
         self.port = free_port()
         self.base_url = f"http://localhost:{self.port}"
         self.log_path = self.workdir / "server.log"
-        self._owns_db = db_url is None
-        self.db_url = db_url or databases.new_database(self.workdir, "journeys")
+        self.db_url = databases.new_database(self.workdir, "journeys")
+        self.db_proxy: TcpProxy | None = None
+        console_db_url = self.db_url
+        if self.db_url.startswith("postgresql"):
+            url = make_url(self.db_url)
+            self.db_proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+            console_db_url = url.set(host="127.0.0.1", port=self.db_proxy.port).render_as_string(hide_password=False)
         self.env = {
             **os.environ,
-            "MAAS_DB_URL": self.db_url,
+            "MAAS_DB_URL": console_db_url,
             "MAAS_SECRET_KEY_FILE": str(self.workdir / "secret.key"),
             "REFLEX_TELEMETRY_ENABLED": "false",
             "PYTHONUNBUFFERED": "1",
@@ -121,8 +130,9 @@ class ConsoleServer:
 
     def cleanup(self) -> None:
         self.stop()
-        if self._owns_db:
-            databases.drop_database(self.db_url)
+        if self.db_proxy is not None:
+            self.db_proxy.cut()
+        databases.drop_database(self.db_url)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
@@ -145,6 +155,10 @@ class TcpProxy:
         listener.listen(64)
         self._listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def restore_if_cut(self) -> None:
+        if self._listener is None:
+            self.restore()
 
     def cut(self) -> None:
         listener, self._listener = self._listener, None

@@ -10,11 +10,9 @@ import urllib.request
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import make_url
 
 from tests import databases
 from tests.journeys.conftest import assert_accessible, screenshot
-from tests.journeys.harness import ConsoleServer, TcpProxy
 
 KEYS = "/settings/api-keys"
 
@@ -42,29 +40,17 @@ def test_console_answers_liveness_and_readiness(console, base_url, page: Page):
 
 
 @pytest.fixture()
-def console_behind_proxy():
-    """A console of its own whose PostgreSQL connections go through a proxy the test can cut."""
-    server_url = databases.server_url()
-    if not server_url:
-        pytest.skip("needs a database server to take away: run with MAAS_TEST_DB_URL (make test-postgres)")
-    target = make_url(server_url)
-    proxy = TcpProxy(target.host or "127.0.0.1", target.port or 5432)
-    direct = databases.new_database(databases.Path("/tmp"), "outage")
-    via_proxy = make_url(direct).set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    console = ConsoleServer(db_url=via_proxy)
-    try:
-        console.prepare_database()
-        console.start()
-        yield console, proxy
-    finally:
-        console.cleanup()
-        proxy.cut()
-        databases.drop_database(direct)
+def db_proxy(console):
+    """The cuttable link between the console and its PostgreSQL database; restored afterwards."""
+    if console is None or console.db_proxy is None:
+        pytest.skip("needs a database server to take away: run on PostgreSQL (make test-postgres)")
+    yield console.db_proxy
+    console.db_proxy.restore_if_cut()
 
 
-def test_database_outage_shows_an_alert_and_the_page_recovers(console_behind_proxy, page: Page):
-    console, proxy = console_behind_proxy
-    page.goto(f"{console.base_url}{KEYS}")
+def test_database_outage_shows_an_alert_and_the_page_recovers(console, db_proxy, page: Page):
+    proxy = db_proxy
+    page.goto(KEYS)
     grid = page.get_by_role("grid", name="API keys")
     expect(grid.get_by_role("row")).not_to_have_count(0)
     expect(page.get_by_role("heading", name="The database is not available")).to_have_count(0)
