@@ -54,14 +54,14 @@ redis:
 # The whole suite on PostgreSQL: in the server MAAS_TEST_DB_URL names, else in the project's own
 # (each test database is created fresh and dropped afterwards). PG_TESTS narrows it.
 test-postgres: setup-postgres bun chromium
-	@if [ -z "$$MAAS_TEST_DB_URL" ]; then eval "$$(MAAS_PG_FAST=1 .ci/postgres.sh)"; fi; \
+	@if [ -z "$$MAAS_TEST_DB_URL" ]; then exports=$$(MAAS_PG_FAST=1 .ci/postgres.sh) || exit 1; eval "$$exports"; fi; \
 	$(PY) -m pytest $(PG_TESTS) -q
 
 # The console on PostgreSQL with Redis-shared state and $(WORKERS) backend workers, at
 # http://localhost:$(PORT). MAAS_DB_URL / MAAS_REDIS_URL when set, else the project's own servers.
 run-scaled: setup-postgres bun
-	@if [ -z "$$MAAS_DB_URL" ]; then eval "$$(.ci/postgres.sh)"; export MAAS_DB_URL="$$MAAS_PG_URL"; fi; \
-	if [ -z "$$MAAS_REDIS_URL" ]; then eval "$$(.ci/redis.sh)"; fi; \
+	@if [ -z "$$MAAS_DB_URL" ]; then exports=$$(.ci/postgres.sh) || exit 1; eval "$$exports"; export MAAS_DB_URL="$$MAAS_PG_URL"; fi; \
+	if [ -z "$$MAAS_REDIS_URL" ]; then exports=$$(.ci/redis.sh) || exit 1; eval "$$exports"; fi; \
 	export MAAS_WORKERS=$(WORKERS); \
 	$(PY) -m maas_ui.manage prepare && \
 	exec $(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
