@@ -62,7 +62,7 @@ test-postgres: setup-postgres bun chromium
 run-scaled: setup-postgres bun
 	@if [ -z "$$MAAS_DB_URL" ]; then exports=$$(.ci/postgres.sh) || exit 1; eval "$$exports"; export MAAS_DB_URL="$$MAAS_PG_URL"; fi; \
 	if [ -z "$$MAAS_REDIS_URL" ]; then exports=$$(.ci/redis.sh) || exit 1; eval "$$exports"; fi; \
-	export MAAS_WORKERS=$(WORKERS); \
+	export MAAS_WORKERS=$(WORKERS) MAAS_RATE_LIMIT_STORAGE="$${MAAS_RATE_LIMIT_STORAGE:-$$MAAS_REDIS_URL}"; \
 	$(PY) -m maas_ui.manage prepare && \
 	exec $(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import reflex as rx
 
+from maas_gateway.app import create_app as create_gateway_app
+from maas_gateway.app import get_gateway
 from maas_ui import routes
 from maas_ui.components.outage import handle_backend_exception
+from maas_ui.components.shell import theme_script
 from maas_ui.health import health_app
-from maas_ui.http_cache import revalidate_html
+from maas_ui.http_cache import revalidate_html, serve_odd_paths_as_pages
 from maas_ui.pages.api_key_details import KeyDetailsState, key_details_page
 from maas_ui.pages.api_keys import ApiKeysState, api_keys_page
 from maas_ui.pages.home import HomeState, home_page
+from maas_ui.pages.key_tabs import KeyTabsState
 from maas_ui.pages.not_found import not_found_page
 from maas_ui.pages.policies import PoliciesState, policies_page
 from maas_ui.pages.policy_details import PolicyDetailsState, policy_details_page
@@ -25,24 +29,22 @@ def title(page: str) -> str:
 app = rx.App(
     reset_style=False,  # PatternFly brings its own base styles; Reflex's reset breaks PF icons
     stylesheets=["/maas.css"],
-    head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
+    head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"), theme_script()],
     backend_exception_handler=handle_backend_exception,  # database outages: an alert in the page
-    api_transformer=[
-        health_app,  # /healthz, /readyz
-        revalidate_html,  # pages always revalidate: no blank page after a restart/redeploy
-    ],
+    # /healthz and /readyz; the OpenAI-compatible gateway answers /v1/... and each model's base URL
+    # on the same port; pages always revalidate (no blank page after a restart/redeploy); ids too
+    # long for a file name or holding NUL get the app's pages, not the file server's bare 404.
+    api_transformer=[health_app, create_gateway_app(), revalidate_html, serve_odd_paths_as_pages],
 )
+app.register_lifespan_task(get_gateway().lifespan)  # starts the usage recorder; a clean shutdown flushes it
 app.add_page(home_page, route=routes.HOME, title=title("Home"), on_load=HomeState.go_to_first_page)
 app.add_page(home_page, route=routes.SETTINGS, title=title("Settings"), on_load=HomeState.go_to_first_page)
-app.add_page(
-    user_management_page,
-    route=routes.USER_MANAGEMENT,
-    title=title("User management"),
-    on_load=UserManagementState.load,
-)
+for _route in (routes.USER_MANAGEMENT, routes.USER_MANAGEMENT_TAB):
+    app.add_page(user_management_page, route=_route, title=title("User management"), on_load=UserManagementState.load)
 app.add_page(api_keys_page, route=routes.API_KEYS, title=title("API keys"), on_load=ApiKeysState.load)
 for _route in (routes.API_KEY_DETAILS, routes.API_KEY_DETAILS_TAB):
-    app.add_page(key_details_page, route=_route, title=title("API key details"), on_load=KeyDetailsState.load)
+    app.add_page(key_details_page, route=_route, title=title("API key details"),
+                 on_load=[KeyDetailsState.load, KeyTabsState.load])
 app.add_page(policies_page, route=routes.POLICIES, title=title("Policies"), on_load=PoliciesState.load)
 for _route in (routes.POLICY_DETAILS, routes.POLICY_DETAILS_TAB):
     app.add_page(policy_details_page, route=_route, title=title("Policy details"), on_load=PolicyDetailsState.load)

@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import BigInteger, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
+
+from maas_ui.domain.inputs import fold
+
+# Casefolded names can be longer than the names (ß -> ss, ligatures): room to spare.
+FOLDED_NAME_MAX = 256
 
 
 class OwnerKind(str, Enum):
@@ -87,6 +92,10 @@ class AiAsset(SQLModel, table=True):
     # Vector databases only.
     size_bytes: int | None = Field(default=None, sa_type=BigInteger)  # collections exceed 2**31 bytes
     created_at: datetime
+    # Models only: where the gateway sends requests. Empty URL: the built-in simulator.
+    upstream_url: str = Field(default="", max_length=512)
+    upstream_model: str = Field(default="", max_length=128)  # the upstream's model name (default: identifier)
+    upstream_credential_encrypted: str = Field(default="", max_length=1024)  # Fernet, never shown to key holders
 
 
 class McpTool(SQLModel, table=True):
@@ -105,6 +114,9 @@ class ApiKey(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(index=True, unique=True, max_length=32)  # used in URLs
     name: str = Field(index=True, max_length=64)
+    # fold(name), kept by the ORM hooks below: Unicode-caseless uniqueness and search on every
+    # database (SQLite's LIKE and lower() only fold ASCII) (migration 0006_folded_names).
+    name_folded: str = Field(default="", index=True, max_length=FOLDED_NAME_MAX)
     description: str = Field(default="", max_length=1024)
     owner_kind: OwnerKind
     owner_id: int
@@ -139,6 +151,7 @@ class Policy(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(index=True, unique=True, max_length=80)  # the policy ID, e.g. devs-rate-limit-standard
     name: str = Field(index=True, unique=True, max_length=80)
+    name_folded: str = Field(default="", index=True, max_length=FOLDED_NAME_MAX)  # fold(name), as on api_keys
     description: str = Field(default="", max_length=1024)
     is_active: bool = Field(default=True, index=True)
     kuadrant_kind: str = Field(default="RateLimitPolicy", max_length=32)
@@ -202,6 +215,20 @@ class UsageRollup(SQLModel, table=True):
     cost_usd: float = 0.0
     latency_ms_sum: float = 0.0
     latency_ms_max: float = 0.0
+    throttled: int = 0  # requests let through over a soft limit
+    # Requests per latency bucket (domain.latency.BUCKET_BOUNDS_MS): p50/p95 of any range.
+    latency_b00: int = 0
+    latency_b01: int = 0
+    latency_b02: int = 0
+    latency_b03: int = 0
+    latency_b04: int = 0
+    latency_b05: int = 0
+    latency_b06: int = 0
+    latency_b07: int = 0
+    latency_b08: int = 0
+    latency_b09: int = 0
+    latency_b10: int = 0
+    latency_b11: int = 0
 
 
 class UsageDaily(SQLModel, table=True):
@@ -237,6 +264,39 @@ class UsageDaily(SQLModel, table=True):
     cost_usd: float = 0.0
     latency_ms_sum: float = 0.0
     latency_ms_max: float = 0.0
+    throttled: int = 0  # requests let through over a soft limit
+    # Requests per latency bucket (domain.latency.BUCKET_BOUNDS_MS): p50/p95 of any range.
+    latency_b00: int = 0
+    latency_b01: int = 0
+    latency_b02: int = 0
+    latency_b03: int = 0
+    latency_b04: int = 0
+    latency_b05: int = 0
+    latency_b06: int = 0
+    latency_b07: int = 0
+    latency_b08: int = 0
+    latency_b09: int = 0
+    latency_b10: int = 0
+    latency_b11: int = 0
+
+
+class GatewayRequest(SQLModel, table=True):
+    """One request through the gateway (migration 0007_gateway): for drill-down and backtests."""
+
+    __tablename__ = "gateway_requests"
+    __table_args__ = (Index("ix_gateway_requests_key_at", "key_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    key_id: int = Field(foreign_key="api_keys.id")
+    asset_id: int | None = Field(default=None, foreign_key="ai_assets.id")
+    status: int
+    outcome: str = Field(max_length=32)  # ok | throttled | error code such as rate_limited
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_ms: float = 0.0
+    streamed: bool = False
 
 
 class AuditLog(SQLModel, table=True):
@@ -249,3 +309,12 @@ class AuditLog(SQLModel, table=True):
     entity_kind: str = Field(max_length=32)
     entity_id: str = Field(max_length=80)
     summary: str = Field(default="", max_length=1024)
+
+
+def _fold_name(_mapper, _connection, row) -> None:
+    row.name_folded = fold(row.name or "")
+
+
+for _table in (ApiKey, Policy):
+    event.listen(_table, "before_insert", _fold_name)
+    event.listen(_table, "before_update", _fold_name)

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 HOME = "/"
 SETTINGS = "/settings"
 USER_MANAGEMENT = "/settings/user-management"
+USER_MANAGEMENT_TAB = "/settings/user-management/[tab]"
 API_KEYS = "/settings/api-keys"
 API_KEY_DETAILS = "/settings/api-keys/[key_id]"
 API_KEY_DETAILS_TAB = "/settings/api-keys/[key_id]/[tab]"
@@ -18,18 +19,33 @@ USAGE = "/settings/usage"
 # The tabs of the details pages, in the spec's order.
 API_KEY_TABS = ["details", "assets", "metrics", "policies", "settings"]
 POLICY_TABS = ["details", "api-keys", "yaml"]
+USER_MANAGEMENT_TABS = ["users", "groups", "service-accounts"]
+
+
+ID_MAX = 255  # no key or policy id is longer; longer ones are "not found" without a query
+
+
+def plausible_id(value: str | None) -> bool:
+    """Whether a route's id could name something (databases refuse NUL and other control characters)."""
+    return bool(value) and len(value) <= ID_MAX and value.isprintable()
+
+
+def _with_tab(base: str, tab: str | None, first: str) -> str:
+    """The first tab is the bare URL; the others add their slug."""
+    return base + (f"/{tab}" if tab and tab != first else "")
 
 
 def api_key_url(key_id: str, tab: str | None = None, **query: str) -> str:
-    url = f"{API_KEYS}/{key_id}"
-    if tab and tab != "details":
-        url += f"/{tab}"
+    url = _with_tab(f"{API_KEYS}/{key_id}", tab, API_KEY_TABS[0])
     return url + (f"?{urlencode(query)}" if query else "")
 
 
 def policy_url(policy_id: str, tab: str | None = None) -> str:
-    url = f"{POLICIES}/{policy_id}"
-    return url + (f"/{tab}" if tab and tab != "details" else "")
+    return _with_tab(f"{POLICIES}/{policy_id}", tab, POLICY_TABS[0])
+
+
+def user_management_url(tab: str | None = None) -> str:
+    return _with_tab(USER_MANAGEMENT, tab, USER_MANAGEMENT_TABS[0])
 
 
 def usage_url(**query: str) -> str:

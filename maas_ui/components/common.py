@@ -1,4 +1,4 @@
-"""Small compositions used by every page."""
+"""Small compositions used by every page: links, headers, empty and loading states, subtle text."""
 
 from __future__ import annotations
 
@@ -7,10 +7,35 @@ from reflex_components_core.react_router.dom import ReactRouterLink
 
 from maas_ui import pf
 
+# PatternFly class names pages need on plain elements, written once here.
+_SUBTLE = "pf-v6-u-text-color-subtle"
+_BUTTON_CLASSES = {"primary": "pf-v6-c-button pf-m-primary", "link": "pf-v6-c-button pf-m-link",
+                   "secondary": "pf-v6-c-button pf-m-secondary"}
+
 
 def link(*children, href, **props) -> rx.Component:
     """An in-app link: a real <a href> with client-side navigation."""
     return ReactRouterLink.create(*children, to=href, **props)
+
+
+def link_button(label: str, *, href: str, variant: str = "primary") -> rx.Component:
+    """A navigation that looks like a PF button (a real link, so it opens in a new tab too)."""
+    return link(label, href=href, class_name=_BUTTON_CLASSES[variant])
+
+
+def subtle(*children, small: bool = False) -> rx.Component:
+    """Secondary text (kinds, hints, 'None') in PF's subtle colour."""
+    return (rx.el.small if small else rx.el.span)(*children, class_name=_SUBTLE)
+
+
+def tab_body(*children) -> rx.Component:
+    """A tab's content, spaced from the tab bar (PF components ignore `style`: a class)."""
+    return rx.el.div(*children, class_name="maas-tab-body")
+
+
+def loading(label: str) -> rx.Component:
+    """The spinner shown while a page or tab loads; `label` names what is loading."""
+    return pf.Bullseye.create(pf.Spinner.create(aria_label=label))
 
 
 def page_header(title: str, description: str | None = None, actions: rx.Component | None = None) -> rx.Component:
@@ -22,8 +47,8 @@ def page_header(title: str, description: str | None = None, actions: rx.Componen
         pf.Flex.create(
             pf.FlexItem.create(pf.Content.create(*text)),
             *([pf.FlexItem.create(actions)] if actions is not None else []),
-            justify_content={"default": "justifyContentSpaceBetween"},
-            align_items={"default": "alignItemsFlexEnd"},
+            justify_content="justifyContentSpaceBetween",
+            align_items="alignItemsFlexEnd",
         ),
     )
 
@@ -32,26 +57,30 @@ def empty_state(
     title: str,
     body: str | rx.Var,
     *,
-    icon: str = "SearchIcon",
+    icon: str | None = "SearchIcon",
     actions: list[rx.Component] | None = None,
     heading_level: str = "h2",
     status: str | None = None,
+    variant: str | None = None,
 ) -> rx.Component:
     footer = (
         [pf.EmptyStateFooter.create(pf.EmptyStateActions.create(*actions))] if actions else []
     )
     props = {"status": status} if status else {}
+    if variant:
+        props["variant"] = variant
+    if icon:
+        props["icon"] = pf.component_ref(icon)
     return pf.EmptyState.create(
         pf.EmptyStateBody.create(body),
         *footer,
         title_text=title,
         heading_level=heading_level,
-        icon=pf.component_ref(icon),
         **props,
     )
 
 
-def not_found_state(title: str, body: str, back_label: str, back_href: str) -> rx.Component:
+def not_found_state(title: str, body: str | rx.Var, back_label: str, back_href: str) -> rx.Component:
     """The PF empty state for an unknown URL or id, with a way back."""
     return pf.PageSection.create(
         empty_state(
@@ -59,19 +88,6 @@ def not_found_state(title: str, body: str, back_label: str, back_href: str) -> r
             body,
             icon="ExclamationCircleIcon",
             heading_level="h1",
-            actions=[link(back_label, href=back_href, class_name="pf-v6-c-button pf-m-primary")],
+            actions=[link_button(back_label, href=back_href)],
         )
-    )
-
-
-def search_box(*, value: rx.Var, placeholder: str, aria_label: str, on_change, remount_key: rx.Var) -> rx.Component:
-    """The list pages' search field: uncontrolled (no keystroke round-trip lag); bumping
-    `remount_key` in the state clears it."""
-    return pf.TextInput.create(
-        type="search",
-        default_value=value,
-        placeholder=placeholder,
-        aria_label=aria_label,
-        on_change=on_change,
-        key=remount_key,
     )

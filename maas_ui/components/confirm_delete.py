@@ -2,15 +2,22 @@
 
 Title "Delete X?", a permanence text, the exact name in plain text, a "Type <name> to confirm"
 field and a danger "Delete" button that stays disabled until the exact name is typed; Cancel and
-Esc close without change. Each page keeps its own state (what to delete, where to go afterwards)
-on top of `ConfirmDeleteStateMixin`, which holds the typing and matching.
+Esc close without change. A feature's delete state (what to delete, `_delete`) builds on
+`ConfirmDeleteStateMixin`, which holds the typing, matching and confirming; each page hosting the
+modal declares its own state from that, saying what follows a deletion (`_on_deleted`: reload the
+list, leave the deleted item's page). The modal never imports its host.
 """
 
 from __future__ import annotations
 
+import logging
+
 import reflex as rx
 
 from maas_ui import pf
+from maas_ui.components import toasts
+
+log = logging.getLogger(__name__)
 
 
 class ConfirmDeleteStateMixin(rx.State, mixin=True):
@@ -35,6 +42,17 @@ class ConfirmDeleteStateMixin(rx.State, mixin=True):
         self.is_open = False
         self.typed = ""
 
+    def _delete(self) -> str:
+        """Delete; return the name as deleted (an item already gone counts as deleted)."""
+        raise NotImplementedError
+
+    def _deleted_message(self, name: str) -> str:
+        raise NotImplementedError
+
+    def _on_deleted(self, name: str) -> list:
+        """What the host does afterwards (reload its list, leave the deleted item's page)."""
+        return []
+
     @rx.event
     def set_typed(self, value: str):
         self.typed = value
@@ -42,6 +60,20 @@ class ConfirmDeleteStateMixin(rx.State, mixin=True):
     @rx.event
     def close(self):
         self._hide()
+
+    @rx.event
+    def confirm(self):
+        if not self.matches or not self.is_open:
+            return
+        try:
+            name = self._delete()
+        except Exception:  # the database failed: nothing was deleted; say so, log the details
+            log.exception("Deleting %r failed", self.name)
+            self._hide()
+            return toasts.danger(f"\u201c{self.name}\u201d could not be deleted because of a server error. "
+                                 "Nothing was deleted: try again.")
+        self._hide()
+        return [*self._on_deleted(name), toasts.success(self._deleted_message(name))]
 
 
 def confirm_delete_modal(
@@ -52,8 +84,8 @@ def confirm_delete_modal(
     id_prefix: str,
     input_aria_label: str | None = None,
 ) -> rx.Component:
-    """The modal for `state` (whose `confirm` event deletes). Ids: `<id_prefix>-title`,
-    `<id_prefix>-body` and the field `<id_prefix>-confirm`."""
+    """The modal of host state `state`. Ids: `<id_prefix>-title`, `<id_prefix>-body` and the field
+    `<id_prefix>-confirm`. Leaving or entering the host page closes it."""
     title_id, body_id, input_id = f"{id_prefix}-title", f"{id_prefix}-body", f"{id_prefix}-confirm"
     s = state
     input_props = {"aria_label": input_aria_label} if input_aria_label else {}
@@ -91,4 +123,6 @@ def confirm_delete_modal(
         aria_labelledby=title_id,
         aria_describedby=body_id,
         on_close=s.close,
+        on_mount=s.close,
+        on_unmount=s.close,
     )

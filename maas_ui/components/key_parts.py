@@ -1,20 +1,10 @@
-"""Pieces shown wherever an API key appears: its status label and its partially hidden, copyable secret."""
+"""Shown wherever an API key appears: its partially hidden, copyable secret."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from maas_ui import pf
-
-
-def status_label(status: rx.Var[str] | str) -> rx.Component:
-    """Active (green, success), Expired (orange, warning), Disabled (grey)."""
-    return rx.match(
-        status,
-        ("Active", pf.Label.create("Active", status="success", is_compact=True)),
-        ("Expired", pf.Label.create("Expired", status="warning", is_compact=True)),
-        pf.Label.create(status, color="grey", is_compact=True, icon=pf.icon("BanIcon")),
-    )
 
 
 def secret_copy(masked: rx.Var[str], on_copy, *, aria_label: str = "Copy API key") -> rx.Component:

@@ -8,7 +8,7 @@ from maas_ui import pf, routes
 from maas_ui.components.common import link
 from maas_ui.components.outage import database_outage_alert
 from maas_ui.components.toasts import toast_group
-from maas_ui.settings import demo_user
+from maas_ui.identity import acting_user
 
 PRODUCT_NAME = "Red Hat OpenShift AI"
 MAIN_ID = "maas-main"
@@ -22,15 +22,63 @@ SETTINGS_NAV: list[tuple[str, str]] = [
 ]
 
 
+# Theme choices of the user menu: value -> label. Stored under Reflex's own colour-mode key
+# ("theme"), whose blocking head script puts "light" or "dark" on <html> before the first paint;
+# THEME_SCRIPT mirrors "dark" to PatternFly's `pf-v6-theme-dark`, also before the first paint.
+THEMES = {"light": "Light theme", "dark": "Dark theme", "system": "System theme"}
+THEME_STORAGE_KEY = "theme"
+# Keep ampersands and angle brackets out of it: React escapes them in text content.
+THEME_SCRIPT = """
+(function () {
+  var root = document.documentElement;
+  function mirror() { root.classList.toggle("pf-v6-theme-dark", root.classList.contains("dark")); }
+  window.maasApplyTheme = function (choice) {
+    var system = window.matchMedia("(prefers-color-scheme: dark)").matches;
+    var dark = choice === "system" ? system : choice === "dark";
+    root.classList.remove("light", "dark");
+    root.classList.add(dark ? "dark" : "light");
+    root.style.colorScheme = dark ? "dark" : "light";
+  };
+  mirror();
+  new MutationObserver(mirror).observe(root, { attributes: true, attributeFilter: ["class"] });
+})();
+"""
+
+
+def theme_script() -> rx.Component:
+    """For the app's head: keeps PatternFly's dark theme class in step with the colour mode."""
+    return rx.el.script(THEME_SCRIPT)  # a plain <script>: runs while the HTML is parsed
+
+
 class UserMenuState(rx.State):
+    theme: str = rx.LocalStorage("system", name=THEME_STORAGE_KEY)
+
+    @rx.var
+    def menu_items(self) -> list[dict]:
+        user = acting_user().display_name
+        current = self.theme if self.theme in THEMES else "system"
+        return [
+            {"value": "signed-in", "content": f"Signed in as {user}", "isDisabled": True},
+            {"value": "user-management", "content": "User management"},
+            {"value": "divider-theme", "isDivider": True},
+            *[
+                {"value": f"theme-{value}", "content": label, **({"description": "In use"} if value == current else {})}
+                for value, label in THEMES.items()
+            ],
+        ]
+
     @rx.event
     def select(self, value: str):
         if value == "user-management":
             return rx.redirect(routes.USER_MANAGEMENT)
+        choice = value.removeprefix("theme-")
+        if value.startswith("theme-") and choice in THEMES:
+            self.theme = choice  # Reflex writes it to localStorage: the next load starts in it
+            return rx.call_script(f"window.maasApplyTheme({choice!r})")
 
 
 def _masthead() -> rx.Component:
-    user = demo_user()
+    user = acting_user().display_name
     return pf.Masthead.create(
         pf.MastheadMain.create(
             pf.MastheadToggle.create(
@@ -59,17 +107,14 @@ def _masthead() -> rx.Component:
                 pf.ToolbarContent.create(
                     pf.ToolbarItem.create(
                         pf.SimpleDropdown.create(
-                            initial_items=[
-                                {"value": "signed-in", "content": f"Signed in as {user}", "isDisabled": True},
-                                {"value": "user-management", "content": "User management"},
-                            ],
+                            initial_items=UserMenuState.menu_items,
                             toggle_content=rx.el.span(user),
                             toggle_variant="plainText",
                             toggle_aria_label=f"User menu: {user}",
                             popper_props={"position": "right"},
                             on_select=UserMenuState.select,
                         ),
-                        align={"default": "alignEnd"},
+                        align="alignEnd",
                     ),
                 ),
                 is_full_height=True,

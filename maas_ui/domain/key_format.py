@@ -12,7 +12,6 @@ ASSET_KIND_LABELS = {
     "agent": "Agents",
 }
 ASSET_KINDS = list(ASSET_KIND_LABELS)  # display order everywhere
-STATUS_LABELS = ["Active", "Expired", "Disabled"]
 
 
 def _aware(dt: datetime) -> datetime:

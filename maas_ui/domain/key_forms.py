@@ -6,12 +6,11 @@ or a dict of field -> one specific, human message (shown inline under that field
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
-from decimal import Decimal, InvalidOperation
 
+from maas_ui.domain import inputs
 from maas_ui.domain.key_format import OWNER_KIND_LABELS
 
 NAME_MAX = 64
@@ -32,7 +31,6 @@ ASSETS = "asset_ids"
 FIELDS = [NAME, DESCRIPTION, OWNER_KIND, OWNER_ID, TOKENS, REQUESTS, BUDGET, EXPIRES, ASSETS]
 
 _OWNER_NOUN = {"user": "user", "group": "group", "service_account": "service account"}
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -70,49 +68,10 @@ def expiry_instant(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=timezone.utc)
 
 
-def _positive_int(raw: str, what: str) -> tuple[int | None, str | None]:
-    text = raw.strip().replace(",", "").replace("_", "")
-    if not text:
-        return None, None
-    if not re.fullmatch(r"[+-]?\d+", text):
-        if re.fullmatch(r"[+-]?\d*\.\d+", text):
-            return None, f"{what} must be a whole number."
-        return None, f"{what} must be a whole number, e.g. 10000."
-    value = int(text)
-    if value <= 0:
-        return None, f"{what} must be greater than 0. Leave it empty for no limit."
-    if value > RATE_LIMIT_MAX:
-        return None, f"{what} can be at most {RATE_LIMIT_MAX:,}."
-    return value, None
-
-
-def _budget(raw: str) -> tuple[float | None, str | None]:
-    text = raw.strip().replace(",", "").lstrip("$").strip()
-    if not text:
-        return None, None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None, "Budget limit must be an amount in USD, e.g. 250 or 99.50."
-    if not value.is_finite():
-        return None, "Budget limit must be an amount in USD, e.g. 250 or 99.50."
-    if value < 0:
-        return None, "Budget limit can't be negative."
-    if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        return None, "Budget limit can have at most 2 decimal places."
-    if value > BUDGET_MAX:
-        return None, f"Budget limit can be at most ${BUDGET_MAX:,}."
-    return float(value), None
-
-
 def _expiry(raw: str, today: date, unchanged: date | None) -> tuple[date | None, str | None]:
-    text = raw.strip()
-    if not text:
-        return None, None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return None, "Enter the expiration date as YYYY-MM-DD."
+    day, err = inputs.parse_day(raw, "Expiration date")
+    if err or day is None:
+        return None, err
     if day < today and day != unchanged:
         return None, "Expiration date can't be in the past."
     return day, None
@@ -136,13 +95,10 @@ def validate_key_form(
     """
     errors: dict[str, str] = {}
 
-    name = raw.name.strip()
-    if not name:
-        errors[NAME] = "Name is required."
-    elif len(name) > NAME_MAX:
-        errors[NAME] = f"Name can be at most {NAME_MAX} characters (now {len(name)})."
-    elif _CONTROL.search(name):
-        errors[NAME] = "Name can't contain line breaks or control characters."
+    name = inputs.clean_name(raw.name)
+    err = inputs.name_error(raw.name, "Name", NAME_MAX)
+    if err:
+        errors[NAME] = err
 
     description = raw.description.strip()
     if len(description) > DESCRIPTION_MAX:
@@ -157,7 +113,7 @@ def validate_key_form(
         text = raw.owner_id.strip()
         if not text:
             errors[OWNER_ID] = f"Select the {noun} who owns this key."
-        elif not text.isdigit() or not owner_exists(owner_kind, int(text)):
+        elif not text.isascii() or not text.isdigit() or not owner_exists(owner_kind, int(text)):
             errors[OWNER_ID] = f"The selected {noun} no longer exists. Select another."
         else:
             owner_id = int(text)
@@ -165,13 +121,14 @@ def validate_key_form(
     if NAME not in errors and owner_id is not None and name_taken(owner_kind, owner_id, name):
         errors[NAME] = f"This owner already has an API key named \u201c{name}\u201d. Choose another name."
 
-    tokens, err = _positive_int(raw.tokens_per_minute, "Token rate limit")
+    tokens, err = inputs.parse_count(raw.tokens_per_minute, "Token rate limit", maximum=RATE_LIMIT_MAX)
     if err:
         errors[TOKENS] = err
-    requests, err = _positive_int(raw.requests_per_minute, "Request rate limit")
+    requests, err = inputs.parse_count(raw.requests_per_minute, "Request rate limit", maximum=RATE_LIMIT_MAX,
+                                       example="60")
     if err:
         errors[REQUESTS] = err
-    budget, err = _budget(raw.budget_usd)
+    budget, err = inputs.parse_usd(raw.budget_usd, "Budget limit", maximum=BUDGET_MAX)
     if err:
         errors[BUDGET] = err
     expires_on, err = _expiry(raw.expires_on, today, current_expiry)
@@ -181,7 +138,7 @@ def validate_key_form(
     asset_ids: list[int] = []
     for value in raw.asset_ids:
         text = str(value).strip()
-        if not text.isdigit() or not asset_exists(int(text)):
+        if not text.isascii() or not text.isdigit() or not asset_exists(int(text)):
             errors[ASSETS] = "One of the selected assets no longer exists. Review the selection."
             break
         if int(text) not in asset_ids:
@@ -198,7 +155,7 @@ def validate_key_form(
             owner_id=owner_id,
             tokens_per_minute=tokens,
             requests_per_minute=requests,
-            budget_usd=budget,
+            budget_usd=float(budget) if budget is not None else None,
             expires_on=expires_on,
             asset_ids=tuple(asset_ids),
         ),

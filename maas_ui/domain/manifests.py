@@ -8,11 +8,12 @@ per covered model or MCP server):
 - AuthPolicy (kuadrant.io/v1): the targets' access: their API keys (Kubernetes Secrets managed
   by Authorino) authenticate, and the identity (user id, groups) is exposed for the counters
   and predicates of the limits.
-- RateLimitPolicy (kuadrant.io/v1) for a request limit, TokenRateLimitPolicy
-  (kuadrant.io/v1alpha1) for a token limit: counted per user (auth.identity.userid), scoped by
-  a `when` predicate to the policy's targets.
-Kuadrant has no dollar budgets, no time-of-day windows and always rejects over the limit
-(HTTP 429): those are carried as annotations (and comments) for the console to enforce.
+- one Kuadrant limit policy per limit kind that has one (limits.LIMIT_KINDS: RateLimitPolicy,
+  kuadrant.io/v1, for requests; TokenRateLimitPolicy, kuadrant.io/v1alpha1, for tokens), counted
+  per user (auth.identity.userid), scoped by a `when` predicate to the policy's targets.
+Kinds Kuadrant has no policy for (dollar budgets, time-of-day windows) and the soft throttle
+(Kuadrant always rejects over the limit, HTTP 429) are carried as annotations (and comments)
+for the console to enforce.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from maas_ui.domain.limits import BUDGET, LIMIT_KINDS, TIME_WINDOW, Limit, LimitKind, policy_limits
 from maas_ui.domain.policies import (
     AUTH_POLICY,
     GROUP,
@@ -35,7 +37,6 @@ from maas_ui.domain.policies import (
     USER,
     AssetRef,
     PolicyFacts,
-    money_label,
     policy_rules,
 )
 
@@ -50,6 +51,19 @@ DEFAULT_NAMESPACE = "llm"
 DEFAULT_GATEWAY = "maas-default-gateway"
 ANNOTATION_PREFIX = "maas.opendatahub.io"
 USER_ID = "auth.identity.userid"
+
+# The kinds Kuadrant enforces, in document order: checked before the call, then counted after it.
+KUADRANT_KINDS: tuple[LimitKind, ...] = tuple(
+    sorted((k for k in LIMIT_KINDS if k.kuadrant_kind), key=lambda k: k.counted_after_call))
+# The kinds the console enforces itself: kind name -> (annotation, its value, header comment).
+CONSOLE_ENFORCED = {
+    BUDGET.name: ("budget-usd-per-month", lambda lim: f"{lim.amount:.2f}",
+                  lambda lim: f"Budget {lim.label}: Kuadrant has no dollar budgets; "
+                              "the console enforces it (see the budget annotation)."),
+    TIME_WINDOW.name: ("time-window", lambda lim: f"{lim.start}-{lim.end}",
+                       lambda lim: f"Time limit {lim.start}-{lim.end}: Kuadrant has no time-of-day windows; "
+                                   "the console enforces it (see the time-window annotation)."),
+}
 
 
 @dataclass(frozen=True)
@@ -123,16 +137,19 @@ def targets_predicate(policy: PolicyFacts) -> str:
     return " || ".join(clauses) if clauses else "false"
 
 
+def _console_enforced(policy: PolicyFacts) -> list[Limit]:
+    return [lim for lim in policy_limits(policy) if lim.kind in CONSOLE_ENFORCED]
+
+
 def _metadata(policy: PolicyFacts, name: str, namespace: str) -> dict:
     annotations = {f"{ANNOTATION_PREFIX}/policy-name": policy.name}
     if policy.description:
         annotations[f"{ANNOTATION_PREFIX}/description"] = policy.description
     targets = sorted(f"{t.kind.replace('_', '-')}:{t.name}" for t in policy.targets)
     annotations[f"{ANNOTATION_PREFIX}/targets"] = ", ".join(targets) if targets else "none"
-    if policy.budget_usd:
-        annotations[f"{ANNOTATION_PREFIX}/budget-usd-per-month"] = f"{policy.budget_usd:.2f}"
-    if policy.time_window_start and policy.time_window_end:
-        annotations[f"{ANNOTATION_PREFIX}/time-window"] = f"{policy.time_window_start}-{policy.time_window_end}"
+    for lim in _console_enforced(policy):
+        annotation, value, _comment = CONSOLE_ENFORCED[lim.kind]
+        annotations[f"{ANNOTATION_PREFIX}/{annotation}"] = value(lim)
     annotations[f"{ANNOTATION_PREFIX}/over-limit"] = policy.over_limit_behavior
     return {
         "name": name,
@@ -180,22 +197,18 @@ def _auth_policy(policy: PolicyFacts, ref: TargetRef, name: str, namespace: str)
     }
 
 
-def _limit_policy(policy: PolicyFacts, kind: str, ref: TargetRef, name: str, namespace: str) -> dict:
-    if kind == TOKEN_RATE_LIMIT_POLICY:
-        limit, value, unit, limit_name = (policy.token_limit, policy.token_window_value, policy.token_window_unit,
-                                          "per-user-tokens")
-    else:
-        limit, value, unit, limit_name = (policy.request_limit, policy.request_window_value,
-                                          policy.request_window_unit, "per-user-requests")
+def _limit_policy(policy: PolicyFacts, kind: LimitKind, limit: Limit, ref: TargetRef, name: str,
+                  namespace: str) -> dict:
+    window = limit.window
     return {
-        "apiVersion": API_VERSIONS[kind],
-        "kind": kind,
+        "apiVersion": API_VERSIONS[kind.kuadrant_kind],
+        "kind": kind.kuadrant_kind,
         "metadata": _metadata(policy, name, namespace),
         "spec": {
             "targetRef": ref.as_dict(),
             "limits": {
-                limit_name: {
-                    "rates": [{"limit": int(limit), "window": kuadrant_window(value or 1, unit or "minute")}],
+                f"per-user-{kind.name}": {
+                    "rates": [{"limit": int(limit.amount or 0), "window": kuadrant_window(window.value, window.unit)}],
                     "when": [{"predicate": targets_predicate(policy)}],
                     "counters": [{"expression": USER_ID}],
                 }
@@ -209,18 +222,18 @@ def policy_manifests(
     catalog: Sequence[AssetRef] = (),
     settings: GatewaySettings = GatewaySettings(),
 ) -> list[dict]:
-    """The manifests as dicts, in a fixed order: per target, AuthPolicy, RateLimitPolicy, TokenRateLimitPolicy."""
+    """The manifests as dicts, in a fixed order: per target, the AuthPolicy, then one limit policy per
+    limit kind Kuadrant enforces (KUADRANT_KINDS order: RateLimitPolicy, TokenRateLimitPolicy)."""
     refs = target_refs(policy, catalog) or [TargetRef("Gateway", settings.gateway_name)]
     many = len(refs) > 1 or refs[0].kind == "HTTPRoute"
+    by_kind = {lim.kind: lim for lim in policy_limits(policy)}
     docs = []
     for ref in refs:
         docs.append(_auth_policy(policy, ref, _resource_name(policy, ref, "auth", many), settings.namespace))
-        if policy.request_limit:
-            docs.append(_limit_policy(policy, RATE_LIMIT_POLICY, ref,
-                                      _resource_name(policy, ref, "requests", many), settings.namespace))
-        if policy.token_limit:
-            docs.append(_limit_policy(policy, TOKEN_RATE_LIMIT_POLICY, ref,
-                                      _resource_name(policy, ref, "tokens", many), settings.namespace))
+        for kind in KUADRANT_KINDS:
+            if kind.name in by_kind:
+                docs.append(_limit_policy(policy, kind, by_kind[kind.name], ref,
+                                          _resource_name(policy, ref, kind.name, many), settings.namespace))
     return docs
 
 
@@ -235,13 +248,9 @@ def _header(policy: PolicyFacts, docs: list[dict]) -> list[str]:
     lines.append("# Rules: " + ("; ".join(rules) if rules else "none (access only)") + ".")
     if not policy.targets:
         lines.append("# No targets: the predicates below match nobody.")
-    if policy.budget_usd:
-        lines.append(f"# Budget {money_label(policy.budget_usd)} / month: Kuadrant has no dollar budgets; "
-                     "the console enforces it (see the budget annotation).")
-    if policy.time_window_start and policy.time_window_end:
-        lines.append(f"# Time limit {policy.time_window_start}-{policy.time_window_end}: Kuadrant has no "
-                     "time-of-day windows; the console enforces it (see the time-window annotation).")
-    if policy.over_limit_behavior == "soft" and (policy.token_limit or policy.request_limit):
+    for lim in _console_enforced(policy):
+        lines.append("# " + CONSOLE_ENFORCED[lim.kind][2](lim))
+    if policy.over_limit_behavior == "soft" and any(d["kind"] != AUTH_POLICY for d in docs):
         lines.append("# Over-limit behaviour: soft throttle (allow and flag). Kuadrant always rejects over the "
                      "limit (HTTP 429): the console flags the excess; review before applying the limits below.")
     kinds = sorted({d["kind"] for d in docs})

@@ -1,4 +1,4 @@
-"""Policies: IDs, form validation, rule labels, effective policies of a key, tightest limits.
+"""Policies: IDs, form validation, rule labels, effective policies of a key.
 
 Pure logic over plain values and dataclasses: no database, no Reflex.
 
@@ -21,8 +21,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from maas_ui.domain import inputs
+
 WINDOW_UNITS = ("minute", "hour", "day")
-UNIT_MINUTES = {"minute": 1, "hour": 60, "day": 24 * 60}
 OVER_LIMIT_BEHAVIORS = ("hard", "soft")
 
 NAME_MAX = 80
@@ -30,7 +31,7 @@ DESCRIPTION_MAX = 1024
 POLICY_ID_MAX = 63  # a DNS label, so that manifest names derived from it stay valid
 LIMIT_MAX = 2_000_000_000  # fits a 32-bit integer column on every database
 WINDOW_MAX = 1000  # 1,000 days = 24000h: still a valid Kuadrant duration
-BUDGET_MAX = 1_000_000_000.0
+BUDGET_MAX = 1_000_000_000
 
 USER = "user"
 GROUP = "group"
@@ -46,7 +47,6 @@ TOKEN_RATE_LIMIT_POLICY = "TokenRateLimitPolicy"
 
 _POLICY_ID_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-_INT_RE = re.compile(r"^(\d+|\d{1,3}(,\d{3})+)$")
 
 
 # IDs --------------------------------------------------------------------------------------
@@ -139,19 +139,8 @@ class PolicyInput:
 
 
 def _parse_int(raw: str) -> int | None:
-    text = (raw or "").strip().replace("_", "")
-    if not _INT_RE.match(text):
-        return None
-    return int(text.replace(",", ""))
-
-
-def _parse_number(raw: str) -> float | None:
-    text = (raw or "").strip().lstrip("$").replace(",", "")
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if value == value and value not in (float("inf"), float("-inf")) else None
+    value, _err = inputs.parse_count(raw, "", maximum=LIMIT_MAX)
+    return value
 
 
 def normalize_time(raw: str) -> str | None:
@@ -164,19 +153,13 @@ def _check_limit(errors: dict[str, str], form: PolicyForm, prefix: str, noun: st
     raw = getattr(form, f"{prefix}_limit").strip()
     if not raw:
         return
-    value = _parse_int(raw)
-    if value is None:
-        if _parse_number(raw) is not None and _parse_number(raw) <= 0:
-            errors[f"{prefix}_limit"] = f"The {noun} limit must be greater than 0."
-        else:
-            errors[f"{prefix}_limit"] = f"Enter the {noun} limit as a whole number, such as 10000."
-    elif value <= 0:
-        errors[f"{prefix}_limit"] = f"The {noun} limit must be greater than 0."
-    elif value > LIMIT_MAX:
-        errors[f"{prefix}_limit"] = f"The {noun} limit can be at most {LIMIT_MAX:,}."
-    window = _parse_int(getattr(form, f"{prefix}_window_value"))
-    if window is None or not 1 <= window <= WINDOW_MAX:
-        errors[f"{prefix}_window_value"] = f"Enter a whole number of periods from 1 to {WINDOW_MAX:,}."
+    _value, err = inputs.parse_count(raw, f"The {noun} limit", maximum=LIMIT_MAX)
+    if err:
+        errors[f"{prefix}_limit"] = err
+    window, err = inputs.parse_count(getattr(form, f"{prefix}_window_value"), "The period count", maximum=WINDOW_MAX)
+    if window is None:
+        errors[f"{prefix}_window_value"] = (
+            err if err and "0-9" in err else f"Enter a whole number of periods from 1 to {WINDOW_MAX:,}.")
     if getattr(form, f"{prefix}_window_unit") not in WINDOW_UNITS:
         errors[f"{prefix}_window_unit"] = "Choose minute, hour or day."
 
@@ -186,24 +169,26 @@ def validate_policy_form(
     *,
     taken_names: Iterable[str] = (),
     taken_ids: Iterable[str] = (),
+    needs_id: bool = True,
 ) -> dict[str, str]:
     """Field -> message for everything that blocks saving (empty dict: valid).
 
     `taken_names` / `taken_ids` are those of the *other* policies (leave the edited policy out).
+    `needs_id`: a new policy needs an ID, typed or made from the name (an edit keeps its ID).
     The key "limits" carries the form-level "no limit at all" message.
     """
     errors: dict[str, str] = {}
-    name = form.name.strip()
-    if not name:
-        errors["name"] = "Enter a name for the policy."
-    elif len(name) > NAME_MAX:
-        errors["name"] = f"Use at most {NAME_MAX} characters for the name (this one has {len(name)})."
-    elif name.casefold() in {n.strip().casefold() for n in taken_names}:
+    name = inputs.clean_name(form.name)
+    name_err = inputs.name_error(form.name, "Name", NAME_MAX, required_message="Enter a name for the policy.")
+    if name_err:
+        errors["name"] = name_err
+    elif inputs.fold(name) in {inputs.fold(n.strip()) for n in taken_names}:
         errors["name"] = f'A policy named "{name}" already exists. Choose another name.'
-    elif not slugify(name):
-        errors["name"] = "Use at least one letter or digit in the name: the policy ID is made from it."
 
     policy_id = form.policy_id.strip()
+    if needs_id and not policy_id and not name_err and not slugify(name):
+        errors["policy_id"] = ("Enter a policy ID: the name has no Latin letters or digits to make one from. "
+                               "Use lowercase letters a-z, digits and dashes, such as finance-limits.")
     if policy_id:
         if len(policy_id) > POLICY_ID_MAX or not _POLICY_ID_RE.match(policy_id):
             errors["policy_id"] = (
@@ -219,14 +204,9 @@ def validate_policy_form(
     _check_limit(errors, form, "token", "token")
     _check_limit(errors, form, "request", "rate")
 
-    if form.budget_usd.strip():
-        budget = _parse_number(form.budget_usd)
-        if budget is None:
-            errors["budget_usd"] = "Enter the budget as an amount in US dollars, such as 250 or 99.50."
-        elif budget <= 0:
-            errors["budget_usd"] = "The budget must be greater than $0."
-        elif budget > BUDGET_MAX:
-            errors["budget_usd"] = f"The budget can be at most ${BUDGET_MAX:,.0f}."
+    _budget, err = inputs.parse_usd(form.budget_usd, "The budget", maximum=BUDGET_MAX)
+    if err:
+        errors["budget_usd"] = err
 
     if form.time_limit:
         start, end = normalize_time(form.time_start), normalize_time(form.time_end)
@@ -271,15 +251,15 @@ def parse_policy_form(form: PolicyForm) -> PolicyInput:
         return value, _parse_int(getattr(form, f"{prefix}_window_value")), getattr(form, f"{prefix}_window_unit")
 
     token, request = limit("token"), limit("request")
-    budget = _parse_number(form.budget_usd) if form.budget_usd.strip() else None
+    budget, _err = inputs.parse_usd(form.budget_usd, "The budget", maximum=BUDGET_MAX)
     start = normalize_time(form.time_start) if form.time_limit else None
     end = normalize_time(form.time_end) if form.time_limit else None
     return PolicyInput(
-        name=form.name.strip(),
+        name=inputs.clean_name(form.name),
         description=form.description.strip(),
         token_limit=token[0], token_window_value=token[1], token_window_unit=token[2],
         request_limit=request[0], request_window_value=request[1], request_window_unit=request[2],
-        budget_usd=round(budget, 2) if budget is not None else None,
+        budget_usd=float(budget) if budget is not None else None,
         time_window_start=start, time_window_end=end,
         over_limit_behavior=form.over_limit_behavior,
         model_ids=tuple(sorted(set(form.model_ids))),
@@ -316,6 +296,14 @@ def time_rule_label(start: str, end: str) -> str:
 
 def budget_rule_label(amount: float) -> str:
     return f"Budget {money_label(amount)} / month"
+
+
+OVER_LIMIT_LABELS = {"soft": "Soft throttle: allow and flag", "hard": "Hard throttle: reject (HTTP 429)"}
+
+
+def scope_label(everything: bool, chosen: Iterable["AssetRef"]) -> str:
+    """A policy's Models or MCP servers: "All", the chosen names, or "None"."""
+    return "All" if everything else (", ".join(a.name for a in chosen) or "None")
 
 
 def primary_kind(token_limit: int | None, request_limit: int | None) -> str:
@@ -444,6 +432,7 @@ class KeyFacts:
     tokens_per_minute: int | None = None
     requests_per_minute: int | None = None
     budget_usd: float | None = None
+    owner_identity: str = ""  # the user id the gateway counts under ("" = derived from the owner)
 
 
 # Effective policies --------------------------------------------------------------------
@@ -522,62 +511,3 @@ def effective_policies(policies: Iterable[PolicyFacts], key: KeyFacts) -> list[E
     if own is not None:
         rows.append(own)
     return rows
-
-
-# Tightest limits -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class TightestLimit:
-    """The limit that binds first for one dimension, and who sets it."""
-
-    dimension: str  # tokens | requests | budget
-    label: str  # e.g. "10,000 tokens / 1 min"
-    per_minute: float | None  # tokens and requests: the rate, normalised per minute
-    amount: float | None  # budget: USD
-    source_name: str
-    source_slug: str | None  # None: the key's own limit
-    key_level: bool = False
-
-
-def per_minute(limit: int, window_value: int, window_unit: str) -> float:
-    return limit / (window_value * UNIT_MINUTES[window_unit])
-
-
-def tightest_limits(policies: Iterable[PolicyFacts], key: KeyFacts) -> dict[str, TightestLimit | None]:
-    """For tokens, requests and budget: the tightest limit among the applying policies and the key.
-
-    Rates are compared per minute (so 200,000 tokens / 1 day is tighter than 1,000 / 1 min);
-    on a tie the key's own limit wins, then the policy first by name. Budgets compare in USD
-    (a policy's budget renews monthly; the key's is the key's own cap).
-    """
-    applying = sorted((p for p in policies if policy_applies(p, key)), key=lambda p: (p.name.casefold(), p.slug))
-    candidates: dict[str, list[tuple[tuple, TightestLimit]]] = {"tokens": [], "requests": [], "budget": []}
-
-    def add_rate(dim: str, noun: str, limit, value, unit, name, slug, key_level):
-        rate = per_minute(limit, value, unit)
-        label = f"{limit:,} {noun} / {window_label(value, unit)}"
-        candidates[dim].append(((rate, 0 if key_level else 1), TightestLimit(
-            dim, label, rate, None, name, slug, key_level)))
-
-    if key.tokens_per_minute:
-        add_rate("tokens", "tokens", key.tokens_per_minute, 1, "minute", KEY_LEVEL_NAME, None, True)
-    if key.requests_per_minute:
-        add_rate("requests", "requests", key.requests_per_minute, 1, "minute", KEY_LEVEL_NAME, None, True)
-    if key.budget_usd:
-        candidates["budget"].append(((key.budget_usd, 0), TightestLimit(
-            "budget", money_label(key.budget_usd), None, key.budget_usd, KEY_LEVEL_NAME, None, True)))
-    for p in applying:
-        if p.token_limit:
-            add_rate("tokens", "tokens", p.token_limit, p.token_window_value or 1, p.token_window_unit or "minute",
-                     p.name, p.slug, False)
-        if p.request_limit:
-            add_rate("requests", "requests", p.request_limit, p.request_window_value or 1,
-                     p.request_window_unit or "minute", p.name, p.slug, False)
-        if p.budget_usd:
-            candidates["budget"].append(((p.budget_usd, 1), TightestLimit(
-                "budget", f"{money_label(p.budget_usd)} / month", None, p.budget_usd, p.name, p.slug, False)))
-    result: dict[str, TightestLimit | None] = {}
-    for dim, items in candidates.items():
-        # Stable sort: equal keys keep insertion order (key first, then policies by name).
-        result[dim] = min(items, key=lambda item: item[0])[1] if items else None
-    return result
-

@@ -1,29 +1,31 @@
-"""The Create / Edit API key modal (PF6 Modal + Form), used by the list and the details page.
+"""The Create / Edit API key modal (PF6 Modal + Form), hosted by the list and the details page.
 
-Every change is validated on the server (domain.key_forms through services.api_keys, which also
-checks the name against the owner's other keys). Messages show under a field once it was touched,
-or all of them after a Create/Save attempt; the primary button is disabled while anything is invalid.
+The form is `KeyFormState` on the shared form-state base (components.form_state): each host declares its
+own state from it, saying what happens once the key is saved, and renders `key_form_modal(its state)`.
+Rules are the domain's (domain.key_forms, domain.inputs); messages show under a field once it was
+touched, or all of them after a Create/Save attempt; the primary button stays disabled while
+anything is invalid. The owner's existing key names are read when the owner is picked (not per
+keystroke); the service checks everything again on save.
 """
 
 from __future__ import annotations
 
-import logging
+from datetime import date, datetime, timezone
 from typing import Any
 
 import reflex as rx
 
-from maas_ui import db, pf, routes
+from maas_ui import pf, routes
 from maas_ui.components import toasts
+from maas_ui.components.form_state import FormRejected, FormState, ItemGone, Saved, form_footer
+from maas_ui.domain import inputs
 from maas_ui.domain import key_forms as kf
 from maas_ui.domain.key_format import ASSET_KINDS, OWNER_KIND_LABELS
+from maas_ui.identity import acting_user
 from maas_ui.services import api_keys as svc
-from maas_ui.settings import demo_user
 
-log = logging.getLogger(__name__)
-
-MODAL_TITLE_ID = "api-key-form-title"
 _OWNER_PLACEHOLDER = {"user": "Select a user", "group": "Select a group", "service_account": "Select a service account"}
-_ASSET_FIELD_LABELS = {
+ASSET_FIELD_LABELS = {
     "model": "Model endpoints",
     "mcp_server": "MCP servers & tools",
     "vector_db": "Vector databases",
@@ -31,296 +33,185 @@ _ASSET_FIELD_LABELS = {
 }
 _ASSET_PLACEHOLDER = {"model": "models", "mcp_server": "MCP servers", "vector_db": "vector databases",
                       "agent": "agents"}
-# Menus render inside the modal: PF's Modal hides its siblings from assistive technology
-# (aria-hidden) whenever it re-renders, which would hide a menu appended to <body>.
-_INLINE_MENU = {"appendTo": "inline"}
+_TEXT_FIELDS = (kf.NAME, kf.DESCRIPTION, kf.OWNER_KIND, kf.OWNER_ID, kf.TOKENS, kf.REQUESTS, kf.BUDGET, kf.EXPIRES)
 _LIMIT_FIELDS = (kf.TOKENS, kf.REQUESTS, kf.BUDGET, kf.EXPIRES)
+_GONE = "This API key no longer exists. It may have been deleted meanwhile."
 
 
-def _options(options: list[svc.Option], selected: set[str] | str | None = None) -> list[dict[str, Any]]:
-    chosen = {selected} if isinstance(selected, str) else (selected or set())
-    return [
-        {"value": o.value, "content": o.label, "description": o.description, "selected": o.value in chosen}
-        for o in options
-    ]
+def _options(options: list[svc.Option]) -> list[dict[str, Any]]:
+    return [{"value": o.value, "content": o.label, "description": o.description} for o in options]
 
 
-class KeyFormState(rx.State):
-    is_open: bool = False
-    editing: str = ""  # public id of the key being edited; "" when creating
-    form_key: int = 0  # bumped on every opening: remounts the uncontrolled inputs with fresh values
+def go_to_key(saved: Saved):
+    """What a host usually does once a key is created: show its details page."""
+    return rx.redirect(routes.api_key_url(saved.id))
 
-    name: str = ""
-    description: str = ""
-    owner_kind: str = "user"
-    owner_id: str = ""
-    tokens_per_minute: str = ""
-    requests_per_minute: str = ""
-    budget_usd: str = ""
-    expires_on: str = ""
-    asset_ids: dict[str, list[str]] = {k: [] for k in ASSET_KINDS}
+
+class KeyFormState(FormState, mixin=True):
+    """The API key form. A host subclasses it with `rx.State` and says what follows a save."""
 
     owner_options: dict[str, list[dict[str, Any]]] = {k: [] for k in OWNER_KIND_LABELS}
     asset_options: dict[str, list[dict[str, Any]]] = {k: [] for k in ASSET_KINDS}
-
-    errors: dict[str, str] = {}
-    touched: list[str] = []
-    submitted: bool = False
+    owner_key_names: list[str] = []  # folded names of the picked owner's other keys
+    current_expiry: str = ""  # editing: the stored date, acceptable even when past
     limits_expanded: bool = False
-    save_error: str = ""
-    saving: bool = False
 
-    # Derived from state only (no database): what the form shows ---------------------------
-    @rx.var
-    def shown_errors(self) -> dict[str, str]:
-        """Every field's message ("" when none is shown): under a field once touched, all after a save attempt."""
-        return {f: self.errors.get(f, "") if self.submitted or f in self.touched else "" for f in kf.FIELDS}
+    # The form's part of FormState ---------------------------------------------------------
+    def _text_fields(self) -> tuple[str, ...]:
+        return _TEXT_FIELDS
 
-    @rx.var
-    def is_valid(self) -> bool:
-        return not self.errors
+    def _choice_fields(self) -> tuple[str, ...]:
+        return ASSET_KINDS
 
+    def _database_fields(self) -> tuple[str, ...]:
+        return (kf.NAME, kf.OWNER_KIND, kf.OWNER_ID)
+
+    def _noun(self) -> str:
+        return "API key"
+
+    def _visible(self, touched: set[str]) -> set[str]:
+        return touched | ({kf.ASSETS} if touched & set(ASSET_KINDS) else set())
+
+    def _after_invalid_submit(self) -> None:
+        if any(f in self.errors for f in _LIMIT_FIELDS):
+            self.limits_expanded = True
+
+    def _raw(self) -> kf.KeyFormInput:
+        v = self.values
+        return kf.KeyFormInput(
+            name=v.get(kf.NAME, ""), description=v.get(kf.DESCRIPTION, ""),
+            owner_kind=v.get(kf.OWNER_KIND, "user"), owner_id=v.get(kf.OWNER_ID, ""),
+            tokens_per_minute=v.get(kf.TOKENS, ""), requests_per_minute=v.get(kf.REQUESTS, ""),
+            budget_usd=v.get(kf.BUDGET, ""), expires_on=v.get(kf.EXPIRES, ""),
+            asset_ids=tuple(a for k in ASSET_KINDS for a in self.choices.get(k, [])),
+        )
+
+    def _validate(self) -> dict[str, str]:
+        owners = {k: {o["value"] for o in opts} for k, opts in self.owner_options.items()}
+        assets = {o["value"] for opts in self.asset_options.values() for o in opts}
+        taken = set(self.owner_key_names)
+        _data, errors = kf.validate_key_form(
+            self._raw(),
+            today=datetime.now(timezone.utc).date(),
+            owner_exists=lambda kind, owner_id: str(owner_id) in owners.get(kind, set()),
+            name_taken=lambda _kind, _owner_id, name: inputs.fold(name) in taken,
+            asset_exists=lambda asset_id: str(asset_id) in assets,
+            current_expiry=date.fromisoformat(self.current_expiry) if self.current_expiry else None,
+        )
+        return errors
+
+    def _check_database(self) -> None:
+        kind, owner_id = self.values.get(kf.OWNER_KIND, ""), self.values.get(kf.OWNER_ID, "")
+        if not (owner_id.isascii() and owner_id.isdigit()):
+            self.owner_key_names = []
+            return
+        self.owner_key_names = svc.owner_key_names(kind, int(owner_id), actor=acting_user(),
+                                                   editing=self.editing or None)
+
+    def _save(self) -> Saved:
+        raw = self._raw()
+        try:
+            if self.editing:
+                details = svc.update_key(self.editing, raw, actor=acting_user())
+                return Saved(details.public_id, details.name, created=False)
+            public_id = svc.create_key(raw, actor=acting_user())
+            return Saved(public_id, inputs.clean_name(raw.name), created=True)
+        except svc.KeyFormInvalid as exc:
+            raise FormRejected(exc.errors) from exc
+        except svc.KeyNotFound as exc:
+            raise ItemGone(_GONE) from exc
+
+    # Views --------------------------------------------------------------------------------
     @rx.var
     def owner_choices(self) -> list[dict[str, Any]]:
-        return self.owner_options.get(self.owner_kind, [])
+        chosen = self.values.get(kf.OWNER_ID, "")
+        return [{**o, "selected": o["value"] == chosen}
+                for o in self.owner_options.get(self.values.get(kf.OWNER_KIND, "user"), [])]
+
+    @rx.var
+    def asset_choices(self) -> dict[str, list[dict[str, Any]]]:
+        return {k: [{**o, "selected": o["value"] in self.choices.get(k, [])} for o in opts]
+                for k, opts in self.asset_options.items()}
 
     @rx.var
     def owner_placeholder(self) -> str:
-        return _OWNER_PLACEHOLDER.get(self.owner_kind, "Select an owner")
+        return _OWNER_PLACEHOLDER.get(self.values.get(kf.OWNER_KIND, "user"), "Select an owner")
 
     @rx.var
     def title(self) -> str:
         return "Edit API key" if self.editing else "Create API key"
 
-    # Helpers ------------------------------------------------------------------------------
-    def _raw(self) -> kf.KeyFormInput:
-        return kf.KeyFormInput(
-            name=self.name,
-            description=self.description,
-            owner_kind=self.owner_kind,
-            owner_id=self.owner_id,
-            tokens_per_minute=self.tokens_per_minute,
-            requests_per_minute=self.requests_per_minute,
-            budget_usd=self.budget_usd,
-            expires_on=self.expires_on,
-            asset_ids=tuple(a for k in ASSET_KINDS for a in self.asset_ids.get(k, [])),
-        )
-
-    def _validate(self) -> None:
-        with db.session() as s:
-            try:
-                _data, self.errors = svc.validate(s, self._raw(), editing=self.editing or None)
-            except svc.KeyNotFound:
-                self.errors = {}
-                self.save_error = "This API key no longer exists. It may have been deleted meanwhile."
-
-    def _touch(self, field: str) -> None:
-        if field not in self.touched:
-            self.touched = [*self.touched, field]
-
-    def _reset(self, values: kf.KeyFormInput, options: svc.FormOptions, editing: str) -> None:
-        self.editing = editing
-        self.form_key += 1
-        self.name, self.description = values.name, values.description
-        self.owner_kind, self.owner_id = values.owner_kind or "user", values.owner_id
-        self.tokens_per_minute, self.requests_per_minute = values.tokens_per_minute, values.requests_per_minute
-        self.budget_usd, self.expires_on = values.budget_usd, values.expires_on
+    # Opening ------------------------------------------------------------------------------
+    def _open(self, values: kf.KeyFormInput, options: svc.FormOptions, editing: str) -> None:
+        self.owner_options = {k: _options(options.owners.get(k, [])) for k in OWNER_KIND_LABELS}
+        self.asset_options = {k: _options(options.assets.get(k, [])) for k in ASSET_KINDS}
         chosen = set(values.asset_ids)
-        self.asset_ids = {k: [o.value for o in options.assets.get(k, []) if o.value in chosen] for k in ASSET_KINDS}
-        self.owner_options = {
-            k: _options(options.owners.get(k, []), self.owner_id if k == self.owner_kind else None)
-            for k in OWNER_KIND_LABELS
-        }
-        self.asset_options = {k: _options(options.assets.get(k, []), set(self.asset_ids[k])) for k in ASSET_KINDS}
-        self.errors, self.touched, self.submitted = {}, [], False
-        self.save_error, self.saving = "", False
+        self.current_expiry = values.expires_on if editing else ""
         # Collapsed by default; open when the key already has limits, so they are seen.
         self.limits_expanded = any([values.tokens_per_minute, values.requests_per_minute,
                                     values.budget_usd, values.expires_on])
-        self.is_open = True
-        self._validate()
+        self._start(
+            {kf.NAME: values.name, kf.DESCRIPTION: values.description, kf.OWNER_KIND: values.owner_kind or "user",
+             kf.OWNER_ID: values.owner_id, kf.TOKENS: values.tokens_per_minute,
+             kf.REQUESTS: values.requests_per_minute, kf.BUDGET: values.budget_usd, kf.EXPIRES: values.expires_on},
+            {k: [o.value for o in options.assets.get(k, []) if o.value in chosen] for k in ASSET_KINDS},
+            editing=editing,
+        )
 
-    # Opening and closing ------------------------------------------------------------------
     @rx.event
     def open_create(self):
-        with db.session() as s:
-            options = svc.form_options(s)
-        self._reset(kf.KeyFormInput(), options, editing="")
+        self._open(kf.KeyFormInput(), svc.form_options(actor=acting_user()), editing="")
 
     @rx.event
     def open_edit(self, public_id: str):
-        with db.session() as s:
-            try:
-                values = svc.key_form_values(s, public_id)
-            except svc.KeyNotFound:
-                return toasts.danger("This API key no longer exists.")
-            options = svc.form_options(s)
-        self._reset(values, options, editing=public_id)
+        try:
+            values, options = svc.edit_form(public_id, actor=acting_user())
+        except svc.KeyNotFound:
+            return toasts.danger("This API key no longer exists.")
+        self._open(values, options, editing=public_id)
 
-    @rx.event
-    def close(self):
-        self.is_open = False
-        self.saving = False
-
-    # Field changes -----------------------------------------------------------------------
-    def _set(self, field: str, value: str) -> None:
-        setattr(self, field, value if isinstance(value, str) else str(value or ""))
-        self._touch(field)
-        self._validate()
-
-    @rx.event
-    def set_name(self, value: str):
-        self._set(kf.NAME, value)
-
-    @rx.event
-    def set_description(self, value: str):
-        self._set(kf.DESCRIPTION, value)
-
+    # Fields with more than a value ---------------------------------------------------------
     @rx.event
     def set_owner_kind(self, value: str):
-        if value not in OWNER_KIND_LABELS or self.editing:
+        if value not in OWNER_KIND_LABELS or self.editing or not self.is_open:
             return
-        self.owner_kind, self.owner_id = value, ""
-        self.owner_options = {k: [{**o, "selected": False} for o in opts] for k, opts in self.owner_options.items()}
+        self.values = {**self.values, kf.OWNER_KIND: value, kf.OWNER_ID: ""}
         self._touch(kf.OWNER_KIND)
-        self._validate()
+        self._check_database()
+        self._refresh()
 
     @rx.event
     def set_owner(self, value: str):
-        if self.editing:
+        if self.editing or not self.is_open:
             return
-        self.owner_id = str(value or "")
-        self.owner_options = {
-            k: [{**o, "selected": k == self.owner_kind and o["value"] == self.owner_id} for o in opts]
-            for k, opts in self.owner_options.items()
-        }
+        self.values = {**self.values, kf.OWNER_ID: str(value or "")}
         self._touch(kf.OWNER_ID)
-        self._validate()
+        self._check_database()
+        self._refresh()
 
     @rx.event
     def clear_owner(self):
-        self.set_owner("")
-
-    @rx.event
-    def set_tokens(self, value: str):
-        self._set(kf.TOKENS, value)
-
-    @rx.event
-    def set_requests(self, value: str):
-        self._set(kf.REQUESTS, value)
-
-    @rx.event
-    def set_budget(self, value: str):
-        self._set(kf.BUDGET, value)
-
-    @rx.event
-    def set_expires(self, value: str):
-        self._set(kf.EXPIRES, value)
+        return self.set_owner("")
 
     @rx.event
     def toggle_limits(self, expanded: bool):
         self.limits_expanded = bool(expanded)
 
-    def _set_assets(self, kind: str, values: list) -> None:
-        ids = [str(v) for v in (values or [])]
-        self.asset_ids = {**self.asset_ids, kind: ids}
-        self.asset_options = {
-            **self.asset_options,
-            kind: [{**o, "selected": o["value"] in ids} for o in self.asset_options.get(kind, [])],
-        }
-        self._touch(kf.ASSETS)
-        self._validate()
-
-    @rx.event
-    def set_models(self, values: list):
-        self._set_assets("model", values)
-
-    @rx.event
-    def set_mcp_servers(self, values: list):
-        self._set_assets("mcp_server", values)
-
-    @rx.event
-    def set_vector_dbs(self, values: list):
-        self._set_assets("vector_db", values)
-
-    @rx.event
-    def set_agents(self, values: list):
-        self._set_assets("agent", values)
-
-    # Saving -------------------------------------------------------------------------------
-    @rx.event
-    def submit(self):
-        if self.saving:
-            return
-        self.submitted = True
-        self.save_error = ""
-        was_valid = not self.errors
-        self._validate()
-        if self.errors:
-            if any(f in self.errors for f in _LIMIT_FIELDS):
-                self.limits_expanded = True
-            verb = "saved" if self.editing else "created"
-            self.save_error = (f"The API key was not {verb}: something changed meanwhile. Fix the fields marked "
-                               "below and try again." if was_valid
-                               else f"The API key was not {verb}. Fix the fields marked below.")
-            return
-        self.saving = True
-        raw = self._raw()
-        try:
-            with db.session() as s:
-                if self.editing:
-                    details = svc.update_key(s, self.editing, raw, actor=demo_user())
-                    public_id, name = details.public_id, details.name
-                else:
-                    public_id = svc.create_key(s, raw, actor=demo_user())
-                    name = raw.name.strip()
-        except svc.KeyFormInvalid as exc:
-            self.errors = exc.errors
-            self.saving = False
-            if any(f in exc.errors for f in _LIMIT_FIELDS):
-                self.limits_expanded = True
-            self.save_error = (f"The API key was not {'saved' if self.editing else 'created'}: something changed "
-                               "meanwhile. Fix the fields marked below and try again.")
-            return
-        except svc.KeyNotFound:
-            self.saving = False
-            self.save_error = "This API key no longer exists. It may have been deleted meanwhile."
-            return
-        except Exception:  # a database error: keep everything typed, say so in the modal
-            log.exception("Saving an API key failed")
-            self.saving = False
-            self.save_error = "The API key could not be saved because of a server error. Try again."
-            return
-        self.is_open = False
-        self.saving = False
-        if self.editing:
-            from maas_ui.pages.api_key_details import KeyDetailsState  # the page that opened the modal
-
-            return [KeyDetailsState.load, toasts.success(f"API key \u201c{name}\u201d updated")]
-        return [rx.redirect(routes.api_key_url(public_id)), toasts.success(f"API key \u201c{name}\u201d created")]
-
 
 # Component ---------------------------------------------------------------------------------
-def _error(field: str) -> rx.Var:
-    return KeyFormState.shown_errors[field]
-
-
-def _helper(field: str, hint: str = "") -> rx.Component:
+def _helper(s: type[KeyFormState], field: str, hint: str = "") -> rx.Component:
     """PF helper text under a field: the error when there is one, else the hint."""
-    message = _error(field)
+    message = s.shown[field]
     error = pf.HelperTextItem.create(message, variant="error", id=f"{field}-error")
-    if hint:
-        content = rx.cond(message != "", error, pf.HelperTextItem.create(hint, id=f"{field}-hint"))
-    else:
-        content = rx.cond(message != "", error, rx.fragment())
+    content = rx.cond(message, error, pf.HelperTextItem.create(hint, id=f"{field}-hint") if hint else rx.fragment())
     return pf.FormHelperText.create(pf.HelperText.create(content, aria_live="polite"))
 
 
-def _validated(field: str) -> rx.Var:
-    return rx.cond(_error(field) != "", "error", "default")
+def _validated(s: type[KeyFormState], field: str) -> rx.Var:
+    return rx.cond(s.shown[field], "error", "default")
 
 
-def _text_field(label: str, field: str, on_change, *, hint: str = "", required: bool = False,
+def _text_field(s: type[KeyFormState], label: str, field: str, *, hint: str = "", required: bool = False,
                 placeholder: str = "", inputmode: str | None = None) -> rx.Component:
     field_id = f"api-key-{field.replace('_', '-')}"
     extra = {"custom_attrs": {"inputMode": inputmode}} if inputmode else {}
@@ -329,30 +220,30 @@ def _text_field(label: str, field: str, on_change, *, hint: str = "", required: 
             id=field_id,
             name=field,
             type="text",
-            default_value=getattr(KeyFormState, field),
+            default_value=s.values[field],
             placeholder=placeholder,
-            validated=_validated(field),
+            validated=_validated(s, field),
             is_required=required,
-            on_change=on_change,
-            aria_describedby=f"{field}-error",
+            on_change=lambda v: s.set_field(field, v),
+            on_blur=s.blur(field),
+            aria_describedby=rx.cond(s.shown[field], f"{field}-error", f"{field}-hint" if hint else ""),
             **extra,
         ),
-        _helper(field, hint),
+        _helper(s, field, hint),
         label=label,
         is_required=required,
         field_id=field_id,
     )
 
 
-def _owner_group() -> rx.Component:
-    s = KeyFormState
+def _owner_group(s: type[KeyFormState]) -> rx.Component:
     return pf.FormGroup.create(
         pf.Flex.create(
             pf.FlexItem.create(
                 pf.FormSelect.create(
                     *[pf.FormSelectOption.create(value=k, label=label) for k, label in OWNER_KIND_LABELS.items()],
                     id="api-key-owner-kind",
-                    value=s.owner_kind,
+                    value=s.values[kf.OWNER_KIND],
                     aria_label="Owner type",
                     is_disabled=s.editing != "",
                     on_change=s.set_owner_kind,
@@ -365,19 +256,18 @@ def _owner_group() -> rx.Component:
                     no_options_found_message="No match",
                     is_disabled=s.editing != "",
                     toggle_width="100%",
-                    toggle_props={"aria-label": "Owner"},
-                    popper_props=_INLINE_MENU,
+                    label="Owner",
                     on_select=s.set_owner,
                     on_clear_selection=s.clear_owner,
-                    key=s.owner_kind + "-" + s.form_key.to_string(),
+                    key=s.values[kf.OWNER_KIND].to(str) + "-" + s.form_key.to_string(),
                 ),
                 flex={"default": "flex_1"},
             ),
             flex_wrap={"default": "nowrap"},
             gap={"default": "gapSm"},
         ),
-        _helper(kf.OWNER_KIND),
-        _helper(kf.OWNER_ID, ""),
+        _helper(s, kf.OWNER_KIND),
+        _helper(s, kf.OWNER_ID),
         rx.cond(s.editing != "", pf.FormHelperText.create(pf.HelperText.create(
             pf.HelperTextItem.create("The owner of an existing key can't be changed.")))),
         label="Owner",
@@ -387,40 +277,38 @@ def _owner_group() -> rx.Component:
     )
 
 
-def _limits() -> rx.Component:
-    s = KeyFormState
+def _limits(s: type[KeyFormState]) -> rx.Component:
     return pf.ExpandableSection.create(
         pf.Grid.create(
             pf.GridItem.create(
-                _text_field("Token rate limit", kf.TOKENS, s.set_tokens, hint="Tokens per minute. Empty means no limit.",
+                _text_field(s, "Token rate limit", kf.TOKENS, hint="Tokens per minute. Empty means no limit.",
                             placeholder="e.g. 20000", inputmode="numeric"),
                 md=6,
             ),
             pf.GridItem.create(
-                _text_field("Request rate limit", kf.REQUESTS, s.set_requests,
-                            hint="Requests per minute. Empty means no limit.", placeholder="e.g. 60",
-                            inputmode="numeric"),
+                _text_field(s, "Request rate limit", kf.REQUESTS, hint="Requests per minute. Empty means no limit.",
+                            placeholder="e.g. 60", inputmode="numeric"),
                 md=6,
             ),
             pf.GridItem.create(
-                _text_field("Budget limit (USD)", kf.BUDGET, s.set_budget,
-                            hint="Spending cap in US dollars. Empty means no limit.", placeholder="e.g. 250",
-                            inputmode="decimal"),
+                _text_field(s, "Budget limit (USD)", kf.BUDGET, placeholder="e.g. 250", inputmode="decimal",
+                            hint="Spending cap in US dollars, whole cents. Empty means no limit."),
                 md=6,
             ),
             pf.GridItem.create(
                 pf.FormGroup.create(
                     pf.DatePicker.create(
-                        value=s.expires_on,
+                        value=s.values[kf.EXPIRES],
                         placeholder="YYYY-MM-DD",
                         aria_label="Expiration date",
                         button_aria_label="Toggle date picker",
                         append_to="inline",
-                        invalid_format_text="Enter the expiration date as YYYY-MM-DD.",
-                        input_props={"id": "api-key-expires-on", "validated": _validated(kf.EXPIRES)},
-                        on_change=s.set_expires,
+                        # The server's message shows under the field (once); PF's own would repeat it.
+                        invalid_format_text="",
+                        input_props={"id": "api-key-expires-on", "validated": _validated(s, kf.EXPIRES)},
+                        on_change=lambda v: s.set_field(kf.EXPIRES, v),
                     ),
-                    _helper(kf.EXPIRES, "Empty means the key never expires."),
+                    _helper(s, kf.EXPIRES, "Empty means the key never expires."),
                     label="Expiration date",
                     field_id="api-key-expires-on",
                 ),
@@ -435,18 +323,17 @@ def _limits() -> rx.Component:
     )
 
 
-def _asset_select(kind: str, on_change) -> rx.Component:
-    label = _ASSET_FIELD_LABELS[kind]
+def _asset_select(s: type[KeyFormState], kind: str) -> rx.Component:
+    label = ASSET_FIELD_LABELS[kind]
     return pf.FormGroup.create(
         pf.MultiTypeaheadSelect.create(
-            initial_options=KeyFormState.asset_options[kind],
+            initial_options=s.asset_choices[kind],
             placeholder=f"Select {_ASSET_PLACEHOLDER[kind]}",
             no_options_found_message="No match",
-            toggle_props={"aria-label": label},
+            label=label,
             toggle_width="100%",
-            popper_props=_INLINE_MENU,
-            on_selection_change=on_change,
-            key=f"{kind}-" + KeyFormState.form_key.to_string(),
+            on_selection_change=lambda values: s.set_choice(kind, values),
+            key=f"{kind}-" + s.form_key.to_string(),
         ),
         label=label,
         field_id=f"api-key-assets-{kind}",
@@ -454,12 +341,13 @@ def _asset_select(kind: str, on_change) -> rx.Component:
     )
 
 
-def key_form_modal() -> rx.Component:
-    s = KeyFormState
+def key_form_modal(s: type[KeyFormState]) -> rx.Component:
+    """The modal of host state `s`. It discards its draft whenever the host page is left or entered."""
+    title_id = "api-key-form-title"
     return pf.Modal.create(
         pf.ModalHeader.create(
             title=s.title,
-            label_id=MODAL_TITLE_ID,
+            label_id=title_id,
             description="An API key lets applications call the AI assets it grants, within its limits.",
         ),
         pf.ModalBody.create(
@@ -469,30 +357,27 @@ def key_form_modal() -> rx.Component:
                                 class_name="pf-v6-u-mb-md"),
             ),
             pf.Form.create(
-                _text_field("Name", kf.NAME, s.set_name, required=True,
-                            hint="Up to 64 characters, unique among the owner's keys.", placeholder="e.g. chatbot-prod"),
+                _text_field(s, "Name", kf.NAME, required=True, placeholder="e.g. chatbot-prod",
+                            hint="Up to 64 characters, unique among the owner's keys."),
                 pf.FormGroup.create(
                     pf.TextArea.create(
                         id="api-key-description",
-                        default_value=s.description,
+                        default_value=s.values[kf.DESCRIPTION],
                         placeholder="Describe the key's purpose",
-                        validated=_validated(kf.DESCRIPTION),
+                        validated=_validated(s, kf.DESCRIPTION),
                         resize_orientation="vertical",
                         rows=2,
-                        on_change=s.set_description,
+                        on_change=lambda v: s.set_field(kf.DESCRIPTION, v),
                     ),
-                    _helper(kf.DESCRIPTION),
+                    _helper(s, kf.DESCRIPTION),
                     label="Description",
                     field_id="api-key-description",
                 ),
-                _owner_group(),
-                _limits(),
+                _owner_group(s),
+                _limits(s),
                 pf.FormSection.create(
-                    _asset_select("model", s.set_models),
-                    _asset_select("mcp_server", s.set_mcp_servers),
-                    _asset_select("vector_db", s.set_vector_dbs),
-                    _asset_select("agent", s.set_agents),
-                    _helper(kf.ASSETS),
+                    *[_asset_select(s, kind) for kind in ASSET_KINDS],
+                    _helper(s, kf.ASSETS),
                     title="AI Asset Access",
                     title_element="h2",
                 ),
@@ -501,18 +386,11 @@ def key_form_modal() -> rx.Component:
                 key=s.form_key,
             ),
         ),
-        pf.ModalFooter.create(
-            pf.Button.create(
-                rx.cond(s.editing != "", "Save", "Create"),
-                variant="primary",
-                is_disabled=~s.is_valid | s.saving,
-                is_loading=s.saving,
-                on_click=s.submit,
-            ),
-            pf.Button.create("Cancel", variant="link", on_click=s.close),
-        ),
+        form_footer(s, rx.cond(s.editing != "", "Save", "Create"), id_prefix="api-key-form"),
         is_open=s.is_open,
         variant="medium",
-        aria_labelledby=MODAL_TITLE_ID,
+        aria_labelledby=title_id,
         on_close=s.close,
+        on_mount=s.discard,
+        on_unmount=s.discard,
     )

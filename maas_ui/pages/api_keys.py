@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import reflex as rx
 
-from maas_ui import db, pf, routes
+from maas_ui import pf, routes
 from maas_ui.components import toasts
-from maas_ui.components.common import empty_state, link, page_header, search_box
-from maas_ui.components.key_parts import status_label
+from maas_ui.components.common import empty_state, link, loading, page_header, subtle
+from maas_ui.components.labels import status_label
+from maas_ui.components.menus import MenuAction, kebab_menu
 from maas_ui.components.shell import shell
+from maas_ui.components.toolbar import SearchStateMixin, list_toolbar, search_box
 from maas_ui.domain.key_format import OWNER_KIND_LABELS
 from maas_ui.pages.api_key_delete import DeleteKeyState, delete_key_modal
-from maas_ui.pages.api_key_form import KeyFormState, key_form_modal
+from maas_ui.pages.api_key_form import KeyFormState, go_to_key, key_form_modal
+from maas_ui.identity import acting_user
 from maas_ui.services import api_keys as svc
-from maas_ui.settings import demo_user
 
 TITLE = "API keys"
 DESCRIPTION = "Browse endpoints for available models and MCP servers."
@@ -29,16 +31,13 @@ DEFAULT_SORT_COLUMN = 5  # newest first
 STATUS_OPTIONS = [("active", "Active"), ("expired", "Expired"), ("disabled", "Disabled")]
 OWNER_KIND_OPTIONS = list(OWNER_KIND_LABELS.items())
 
-_VIEW = {"value": "view", "content": "View details"}
-_DELETE = {"value": "delete", "content": "Delete API key", "isDanger": True}
-_DIVIDER = {"value": "divider", "isDivider": True}
-ITEMS_ACTIVE = [_VIEW, {"value": "disable", "content": "Disable API key"}, _DIVIDER, _DELETE]
-ITEMS_DISABLED = [_VIEW, {"value": "enable", "content": "Enable API key"}, _DIVIDER, _DELETE]
+_VIEW = MenuAction("view", "View details")
+_DELETE = MenuAction("delete", "Delete API key", danger=True, divider_before=True)
+ROW_ACTIONS_ENABLED = [_VIEW, MenuAction("disable", "Disable API key"), _DELETE]
+ROW_ACTIONS_DISABLED = [_VIEW, MenuAction("enable", "Enable API key"), _DELETE]
 
 
-class ApiKeysState(rx.State):
-    search: str = ""
-    search_key: int = 0  # bumping it remounts the (uncontrolled) search box
+class ApiKeysState(SearchStateMixin, rx.State):
     statuses: list[str] = []
     owner_kinds: list[str] = []
     sort_index: int = DEFAULT_SORT_COLUMN
@@ -85,8 +84,7 @@ class ApiKeysState(rx.State):
         )
 
     def _reload(self) -> None:
-        with db.session() as s:
-            result = svc.list_keys(s, self._query())
+        result = svc.list_keys(self._query(), actor=acting_user())
         self.rows = result.rows
         self.total = result.total
         self.page = result.page
@@ -98,16 +96,7 @@ class ApiKeysState(rx.State):
         self._reload()
 
     # Toolbar ---------------------------------------------------------------------------------
-    @rx.event
-    def set_search(self, value: str):
-        self.search = value or ""
-        self.page = 1
-        self._reload()
-
-    @rx.event
-    def clear_search(self):
-        self.search = ""
-        self.search_key += 1
+    def _search_changed(self) -> None:
         self.page = 1
         self._reload()
 
@@ -154,8 +143,8 @@ class ApiKeysState(rx.State):
 
     @rx.event
     def clear_filters(self):
-        self.search, self.statuses, self.owner_kinds = "", [], []
-        self.search_key += 1
+        self.statuses, self.owner_kinds = [], []
+        self._reset_search()
         self.page = 1
         self._reload()
 
@@ -185,11 +174,10 @@ class ApiKeysState(rx.State):
         if action == "view":
             return rx.redirect(routes.api_key_url(public_id))
         if action == "delete":
-            return DeleteKeyState.open(public_id, False)
+            return ListKeyDelete.open(public_id)
         if action in ("disable", "enable"):
             try:
-                with db.session() as s:
-                    name = svc.set_enabled(s, public_id, action == "enable", actor=demo_user())
+                name = svc.set_enabled(public_id, action == "enable", actor=acting_user())
             except svc.KeyNotFound:
                 self._reload()
                 return toasts.danger("This API key no longer exists.")
@@ -197,9 +185,23 @@ class ApiKeysState(rx.State):
             return toasts.success(f"API key \u201c{name}\u201d {'enabled' if action == 'enable' else 'disabled'}")
 
 
+# The list's modals: a new key opens its details page; a deletion reloads the list.
+class ListKeyForm(KeyFormState, rx.State):
+    def _on_created(self, saved):
+        return [go_to_key(saved)]
+
+    def _on_updated(self, saved):
+        return [ApiKeysState.load]
+
+
+class ListKeyDelete(DeleteKeyState, rx.State):
+    def _on_deleted(self, name: str):
+        return [ApiKeysState.load]
+
+
 # Component ---------------------------------------------------------------------------------
 def _create_button() -> rx.Component:
-    return pf.Button.create("Create API key", variant="primary", on_click=KeyFormState.open_create)
+    return pf.Button.create("Create API key", variant="primary", on_click=ListKeyForm.open_create)
 
 
 def _checkbox_filter(category: str, noun: str, width: str, options, on_select, labels, remove_label,
@@ -222,30 +224,20 @@ def _checkbox_filter(category: str, noun: str, width: str, options, on_select, l
 
 def _toolbar() -> rx.Component:
     s = ApiKeysState
-    return pf.Toolbar.create(
-        pf.ToolbarContent.create(
-            pf.ToolbarGroup.create(
-                pf.ToolbarFilter.create(
-                    search_box(
-                        value=s.search,
-                        placeholder="Search by name",
-                        aria_label="Search API keys by name",
-                        on_change=s.set_search,
-                        remount_key=s.search_key,
-                    ),
-                    labels=s.search_labels,
-                    category_name="Name",
-                    delete_label=s.clear_search,
-                    delete_label_group=s.clear_search,
-                ),
-                _checkbox_filter("Status", "status", "150px", s.status_options, s.toggle_status,
-                                 s.status_labels, s.remove_status, s.clear_statuses),
-                _checkbox_filter("Owner type", "owner type", "170px", s.owner_kind_options, s.toggle_owner_kind,
-                                 s.owner_kind_labels, s.remove_owner_kind, s.clear_owner_kinds),
-                variant="filter-group",
-            ),
-            pf.ToolbarItem.create(_pagination("top", compact=True), variant="pagination", align={"default": "alignEnd"}),
+    return list_toolbar(
+        pf.ToolbarFilter.create(
+            search_box(s, placeholder="Search by name", aria_label="Search API keys by name"),
+            labels=s.search_labels,
+            category_name="Name",
+            delete_label=s.clear_search,
+            delete_label_group=s.clear_search,
         ),
+        _checkbox_filter("Status", "status", "150px", s.status_options, s.toggle_status,
+                         s.status_labels, s.remove_status, s.clear_statuses),
+        _checkbox_filter("Owner type", "owner type", "170px", s.owner_kind_options, s.toggle_owner_kind,
+                         s.owner_kind_labels, s.remove_owner_kind, s.clear_owner_kinds),
+        end=[pf.ToolbarItem.create(_pagination("top", compact=True), variant="pagination")],
+        group_filters=True,
         clear_all_filters=s.clear_filters,
         collapse_listed_filters_breakpoint="xl",
     )
@@ -286,7 +278,7 @@ def _assets_cell(row: rx.Var) -> rx.Component:
             num_labels=10,
             aria_label="Assets",
         ),
-        rx.el.span("None", class_name="pf-v6-u-text-color-subtle"),
+        subtle("None"),
     )
 
 
@@ -299,13 +291,12 @@ def _last_used_cell(row: rx.Var) -> rx.Component:
 
 
 def _kebab(row: rx.Var) -> rx.Component:
-    return pf.SimpleDropdown.create(
-        initial_items=rx.cond(row.is_disabled, ITEMS_DISABLED, ITEMS_ACTIVE),
-        toggle_content=pf.icon("EllipsisVIcon"),
-        toggle_variant="plain",
-        toggle_aria_label="Actions for " + row.name,
-        popper_props={"position": "right"},
+    return kebab_menu(
+        ROW_ACTIONS_ENABLED,
+        otherwise=ROW_ACTIONS_DISABLED,
+        when=~row.is_disabled,
         on_select=lambda value: ApiKeysState.row_action(value, row.public_id),
+        aria_label="Actions for " + row.name,
     )
 
 
@@ -317,7 +308,7 @@ def _row(row: rx.Var) -> rx.Component:
         pf.Td.create(_assets_cell(row), data_label="Assets"),
         pf.Td.create(
             rx.el.div(row.owner_name),
-            rx.el.small(row.owner_kind_label, class_name="pf-v6-u-text-color-subtle"),
+            subtle(row.owner_kind_label, small=True),
             data_label="Owner",
         ),
         pf.Td.create(row.created, data_label="Created"),
@@ -357,7 +348,7 @@ def _body() -> rx.Component:
     )
     return rx.cond(
         ~s.loaded,
-        pf.Bullseye.create(pf.Spinner.create(aria_label="Loading API keys")),
+        loading("Loading API keys"),
         rx.cond(
             s.any_keys,
             rx.fragment(
@@ -373,7 +364,7 @@ def api_keys_page() -> rx.Component:
     return shell(
         page_header(TITLE, DESCRIPTION, _create_button()),
         pf.PageSection.create(_body(), aria_label="API keys list"),
-        key_form_modal(),
-        delete_key_modal(),
+        key_form_modal(ListKeyForm),
+        delete_key_modal(ListKeyDelete),
         active=routes.API_KEYS,
     )

@@ -1,65 +1,28 @@
-"""The tabs of the API key details page: one entry per tab, in the spec's order.
-
-A tab is a `KeyDetailsTab`. Details, Assets and Settings live in api_key_details.py. Other tabs
-are self-contained modules that define a module-level `TAB`:
-
-    # maas_ui/pages/key_metrics_tab.py
-    TAB = KeyDetailsTab(slug="metrics", title="Metrics", content=metrics_tab, on_load=KeyMetricsState.load)
-
-`content()` returns the tab's component (rendered only while the tab is selected); `on_load`,
-when given, is an event handler run whenever the details page shows that tab (first load, tab
-click, reload, back/forward). It reads the key's public id from the route, `self.key_id`, and
-must cope with an unknown or deleted key (the page then shows "API key not found" anyway).
-The order of the tabs is routes.API_KEY_TABS; a tab whose module does not exist is not shown.
-"""
+"""The tabs of the API key details page, in the spec's order (routes.API_KEY_TABS)."""
 
 from __future__ import annotations
-
-import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 import reflex as rx
 
 from maas_ui import routes
+from maas_ui.components.details_page import DetailsTab, route_tab, tab_on_load
+from maas_ui.pages.key_metrics_tab import KeyMetricsState, metrics_tab
+from maas_ui.pages.key_overview_tabs import assets_tab, details_tab, settings_tab
+from maas_ui.pages.key_policies_tab import KeyPoliciesTabState, key_policies_tab
+from maas_ui.pages.key_try_it import TryItState
 
-# Slug -> module providing `TAB`, for the tabs built outside api_key_details.py.
-EXTERNAL_TAB_MODULES = {
-    "metrics": "maas_ui.pages.key_metrics_tab",
-    "policies": "maas_ui.pages.key_policies_tab",
-}
-
-
-@dataclass(frozen=True)
-class KeyDetailsTab:
-    slug: str  # the URL segment: /settings/api-keys/<id>/<slug>
-    title: str
-    content: Callable[[], rx.Component]
-    on_load: Any = None  # an EventHandler, or None
-
-
-def _external_tab(slug: str) -> KeyDetailsTab | None:
-    name = EXTERNAL_TAB_MODULES.get(slug)
-    if name is None:
-        return None
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:  # the tab is not built (yet): no tab, no placeholder
-            return None
-        raise
-    tab = getattr(module, "TAB", None)
-    if not isinstance(tab, KeyDetailsTab) or tab.slug != slug:
-        raise TypeError(f"{name}.TAB must be a KeyDetailsTab with slug {slug!r}")
-    return tab
+TABS: list[DetailsTab] = [
+    DetailsTab("details", "Details", details_tab),
+    DetailsTab("assets", "Assets", assets_tab, on_load=TryItState.load),
+    DetailsTab("metrics", "Metrics", metrics_tab, on_load=KeyMetricsState.load),
+    DetailsTab("policies", "Policies", key_policies_tab, on_load=KeyPoliciesTabState.load),
+    DetailsTab("settings", "Settings", settings_tab),
+]
 
 
-def ordered_tabs(built_in: dict[str, KeyDetailsTab]) -> list[KeyDetailsTab]:
-    """The tabs that exist, in routes.API_KEY_TABS order."""
-    tabs = []
-    for slug in routes.API_KEY_TABS:
-        tab = built_in.get(slug) or _external_tab(slug)
-        if tab is not None:
-            tabs.append(tab)
-    return tabs
+class KeyTabsState(rx.State):
+    @rx.event
+    def load(self):
+        """The page's second on_load: runs the shown tab's own loader (Metrics, Policies)."""
+        if routes.plausible_id(self.key_id):  # else the page says "not found" and shows no tab
+            return tab_on_load(TABS, route_tab(TABS, self.tab))

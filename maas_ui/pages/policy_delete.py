@@ -1,45 +1,36 @@
-"""Delete policy: a PF6 warning modal confirmed by typing the policy's exact name."""
+"""Delete policy: a PF6 warning modal confirmed by typing the policy's exact name. Each host page
+declares its own state from `DeletePolicyState`, saying what follows the deletion."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from maas_ui import db, routes
 from maas_ui.components.confirm_delete import ConfirmDeleteStateMixin, confirm_delete_modal
-from maas_ui.components.toasts import ToastState
+from maas_ui.identity import acting_user
 from maas_ui.services import policies as svc
 
 
-class PolicyDeleteState(ConfirmDeleteStateMixin, rx.State):
+class DeletePolicyState(ConfirmDeleteStateMixin, mixin=True):
     slug: str = ""
-    origin: str = "list"  # list | details
 
     @rx.event
-    def open(self, slug: str, name: str, origin: str = "list"):
-        self.slug, self.origin = slug, origin
+    def open(self, slug: str, name: str):
+        self.slug = slug
         self._show(name)
 
-    @rx.event
-    def confirm(self):
-        if not self.matches:
-            return
-        from maas_ui.pages.policies import PoliciesState
-
+    def _delete(self) -> str:
         try:
-            with db.session() as s:
-                name = svc.delete_policy(s, self.slug)
+            return svc.delete_policy(self.slug, actor=acting_user())
         except svc.PolicyNotFound:
-            name = self.name
-        self._hide()
-        toast = ToastState.show("success", f'Policy "{name}" deleted')
-        if self.origin == "details":
-            return [rx.redirect(routes.POLICIES), toast]
-        return [PoliciesState.load, toast]
+            return self.name
+
+    def _deleted_message(self, name: str) -> str:
+        return f'Policy "{name}" deleted'
 
 
-def policy_delete_modal() -> rx.Component:
+def policy_delete_modal(state: type[DeletePolicyState]) -> rx.Component:
     return confirm_delete_modal(
-        PolicyDeleteState,
+        state,
         title="Delete policy?",
         permanence_text="The policy is deleted permanently. Its limits stop applying to every API key it targets, "
         "and its manifests leave the GitOps export.",

@@ -1,383 +1,346 @@
-"""The Create / Edit policy modal (PF6 Modal), shared by the Policies list and a policy's details page.
+"""The Create / Edit policy modal (PF6 Modal), hosted by the Policies list and a policy's details page.
 
-Validation is the domain's (maas_ui.domain.policies) through the service: messages appear inline
-under each field once the field was changed or a save was attempted, and update as the user types.
+The form is `PolicyFormState` on the shared form-state base (components.form_state): each host declares
+its own state from it, saying what happens once the policy is saved, and renders
+`policy_form_modal(its state)`. Rules are the domain's (domain.policies, domain.inputs): messages
+appear under a field once it was changed or a save was attempted. The other policies' names and IDs
+are read when the modal opens and when the name loses focus (not per keystroke); the service checks
+everything again on save. The Limits section is built from the table of limit kinds (domain.limits).
 """
 
 from __future__ import annotations
 
 import reflex as rx
 
-from maas_ui import db, pf, routes
-from maas_ui.components.toasts import ToastState
-from maas_ui.domain.policies import PolicyForm
+from maas_ui import pf, routes
+from maas_ui.components.form_state import FormRejected, FormState, ItemGone, Saved, form_footer
+from maas_ui.domain import inputs
+from maas_ui.domain import policies as dom
+from maas_ui.domain.limits import BUDGET, LIMIT_KINDS, TIME_WINDOW, LimitKind
+from maas_ui.identity import acting_user
 from maas_ui.services import policies as svc
 
 UNIT_OPTIONS = [("minute", "minute"), ("hour", "hour"), ("day", "day")]
 GROUPS_HELP = "This policy will apply to all users in these groups."
+_GONE = "This policy was deleted meanwhile: nothing was saved."
+_WINDOWED = [k for k in LIMIT_KINDS if k.windowed]
+_CHOICE_FIELDS = ("model_ids", "mcp_server_ids", "group_ids", "user_ids", "service_account_ids")
+_TEXT_FIELDS = (
+    "name", "description", "policy_id",
+    *[f"{k.field_prefix}_{part}" for k in _WINDOWED for part in ("limit", "window_value", "window_unit")],
+    "budget_usd", "time_mode", "time_start", "time_end", "over_limit_behavior",
+)
+_LIMIT_FIELDS = {f"{k.field_prefix}_limit" for k in _WINDOWED} | {"budget_usd", "time_mode"}
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if str(v).isdigit()]
+    return [int(v) for v in values if str(v).isascii() and str(v).isdigit()]
 
 
 def _options(options) -> list[dict[str, str]]:
     return [{"value": str(o.id), "content": o.label} for o in options]
 
 
-class PolicyFormState(rx.State):
-    is_open: bool = False
-    mode: str = "create"  # create | edit
-    editing_slug: str = ""
-    origin: str = "list"  # list | details: what to reload after an edit
-    form_key: int = 0  # bumping it remounts the (uncontrolled) inputs with the new values
-    saving: bool = False
+def go_to_policy(saved: Saved):
+    """What a host usually does once a policy is created: show its details page."""
+    return rx.redirect(routes.policy_url(saved.id))
 
-    name: str = ""
-    description: str = ""
-    model_ids: list[str] = []
-    mcp_server_ids: list[str] = []
-    token_limit: str = ""
-    token_window_value: str = "1"
-    token_window_unit: str = "minute"
-    request_limit: str = ""
-    request_window_value: str = "1"
-    request_window_unit: str = "minute"
-    budget_usd: str = ""
-    time_mode: str = "none"  # none | window
-    time_start: str = ""
-    time_end: str = ""
-    over_limit_behavior: str = "hard"
-    group_ids: list[str] = []
-    user_ids: list[str] = []
-    service_account_ids: list[str] = []
 
-    model_options: list[dict[str, str]] = []
-    mcp_server_options: list[dict[str, str]] = []
-    group_options: list[dict[str, str]] = []
-    user_options: list[dict[str, str]] = []
-    service_account_options: list[dict[str, str]] = []
+class PolicyFormState(FormState, mixin=True):
+    """The policy form. A host subclasses it with `rx.State` and says what follows a save."""
 
+    options: dict[str, list[dict[str, str]]] = {f: [] for f in _CHOICE_FIELDS}
+    taken_names: list[str] = []  # the other policies' names and IDs, read on opening and on blur
+    taken_ids: list[str] = []
     policy_id_preview: str = ""
-    errors: dict[str, str] = {}  # every current error
-    shown: dict[str, str] = {}  # the errors the user should see now
     warnings: dict[str, str] = {}
-    touched: list[str] = []
-    attempted: bool = False
-    save_error: str = ""
 
-    # Opening ---------------------------------------------------------------------------
-    def _load_options(self, s) -> None:
-        o = svc.form_options(s)
-        self.model_options = _options(o.models)
-        self.mcp_server_options = _options(o.mcp_servers)
-        self.group_options = _options(o.groups)
-        self.user_options = _options(o.users)
-        self.service_account_options = _options(o.service_accounts)
+    # The form's part of FormState ---------------------------------------------------------
+    def _text_fields(self) -> tuple[str, ...]:
+        return _TEXT_FIELDS
 
-    def _fill(self, f: PolicyForm) -> None:
-        self.name, self.description = f.name, f.description
-        self.model_ids = [str(i) for i in f.model_ids]
-        self.mcp_server_ids = [str(i) for i in f.mcp_server_ids]
-        self.token_limit, self.token_window_value, self.token_window_unit = (
-            f.token_limit, f.token_window_value, f.token_window_unit)
-        self.request_limit, self.request_window_value, self.request_window_unit = (
-            f.request_limit, f.request_window_value, f.request_window_unit)
-        self.budget_usd = f.budget_usd
-        self.time_mode = "window" if f.time_limit else "none"
-        self.time_start, self.time_end = f.time_start, f.time_end
-        self.over_limit_behavior = f.over_limit_behavior
-        self.group_ids = [str(i) for i in f.group_ids]
-        self.user_ids = [str(i) for i in f.user_ids]
-        self.service_account_ids = [str(i) for i in f.service_account_ids]
+    def _choice_fields(self) -> tuple[str, ...]:
+        return _CHOICE_FIELDS
 
-    def _reset_feedback(self) -> None:
-        self.errors, self.shown, self.warnings = {}, {}, {}
-        self.touched, self.attempted, self.save_error, self.saving = [], False, "", False
-        self.form_key += 1
+    def _database_fields(self) -> tuple[str, ...]:
+        return ("name", "policy_id")
 
-    @rx.event
-    def open_create(self, origin: str = "list"):
-        with db.session() as s:
-            self._load_options(s)
-            self._fill(PolicyForm())
-            self.policy_id_preview = ""
-        self.mode, self.editing_slug, self.origin = "create", "", origin
-        self._reset_feedback()
-        self._validate()
-        self.is_open = True
+    def _noun(self) -> str:
+        return "policy"
 
-    @rx.event
-    def open_edit(self, slug: str, origin: str = "list"):
-        with db.session() as s:
-            try:
-                form = svc.policy_form(s, slug)
-            except svc.PolicyNotFound:
-                return ToastState.show("danger", "That policy no longer exists.")
-            self._load_options(s)
-        self._fill(form)
-        self.policy_id_preview = slug
-        self.mode, self.editing_slug, self.origin = "edit", slug, origin
-        self._reset_feedback()
-        self._validate()
-        self.is_open = True
+    def _success_message(self, saved: Saved) -> str:
+        return f'Policy "{saved.name}" {"created" if saved.created else "saved"}'
 
-    @rx.event
-    def close(self):
-        self.is_open = False
+    def _visible(self, touched: set[str]) -> set[str]:
+        visible = set(touched)
+        # A limit's window goes with its limit; "no limit at all" shows once any limit was touched.
+        for k in _WINDOWED:
+            if f"{k.field_prefix}_limit" in visible:
+                visible |= {f"{k.field_prefix}_window_value", f"{k.field_prefix}_window_unit"}
+        if visible & _LIMIT_FIELDS:
+            visible.add("limits")
+        if visible & {"time_start", "time_end"}:
+            visible |= {"time_start", "time_end"}
+        if "name" in visible:
+            visible.add("policy_id")
+        return visible
 
-    # Editing ---------------------------------------------------------------------------
-    def _form(self) -> PolicyForm:
-        return PolicyForm(
-            name=self.name, description=self.description,
-            model_ids=_ids(self.model_ids), mcp_server_ids=_ids(self.mcp_server_ids),
-            token_limit=self.token_limit, token_window_value=self.token_window_value,
-            token_window_unit=self.token_window_unit,
-            request_limit=self.request_limit, request_window_value=self.request_window_value,
-            request_window_unit=self.request_window_unit,
-            budget_usd=self.budget_usd, time_limit=self.time_mode == "window",
-            time_start=self.time_start, time_end=self.time_end,
-            over_limit_behavior=self.over_limit_behavior,
-            group_ids=_ids(self.group_ids), user_ids=_ids(self.user_ids),
-            service_account_ids=_ids(self.service_account_ids),
+    def _form(self) -> dom.PolicyForm:
+        v, c = self.values, self.choices
+        limits = {f"{k.field_prefix}_{part}": v.get(f"{k.field_prefix}_{part}", "")
+                  for k in _WINDOWED for part in ("limit", "window_value", "window_unit")}
+        return dom.PolicyForm(
+            name=v.get("name", ""), description=v.get("description", ""),
+            policy_id="" if self.editing else v.get("policy_id", ""),
+            model_ids=_ids(c.get("model_ids", [])), mcp_server_ids=_ids(c.get("mcp_server_ids", [])),
+            **limits,
+            budget_usd=v.get("budget_usd", ""), time_limit=v.get("time_mode") == "window",
+            time_start=v.get("time_start", ""), time_end=v.get("time_end", ""),
+            over_limit_behavior=v.get("over_limit_behavior", "hard"),
+            group_ids=_ids(c.get("group_ids", [])), user_ids=_ids(c.get("user_ids", [])),
+            service_account_ids=_ids(c.get("service_account_ids", [])),
         )
 
-    def _validate(self) -> None:
-        with db.session() as s:
-            errors, warnings = svc.check_form(s, self._form(), editing_slug=self.editing_slug or None)
-            if self.mode == "create":
-                self.policy_id_preview = svc.preview_policy_id(s, self.name)
-        self.errors, self.warnings = errors, warnings
-        visible = set(self.touched)
-        # A limit's window goes with its limit; "no limit at all" shows once any limit was touched.
-        for prefix in ("token", "request"):
-            if f"{prefix}_limit" in visible:
-                visible |= {f"{prefix}_window_value", f"{prefix}_window_unit"}
-        if visible & {"token_limit", "request_limit", "budget_usd", "time_mode"}:
-            visible.add("limits")
-        if "time_start" in visible or "time_end" in visible:
-            visible |= {"time_start", "time_end"}
-        self.shown = dict(errors) if self.attempted else {k: v for k, v in errors.items() if k in visible}
+    def _validate(self) -> dict[str, str]:
+        form = self._form()
+        self.warnings = dom.form_warnings(form)
+        if not self.editing:
+            self.policy_id_preview = (form.policy_id.strip()
+                                      or dom.derive_policy_id(inputs.clean_name(form.name), self.taken_ids))
+        return dom.validate_policy_form(form, taken_names=self.taken_names, taken_ids=self.taken_ids,
+                                        needs_id=not self.editing)
 
-    def _touch(self, field: str) -> None:
-        if field not in self.touched:
-            self.touched = [*self.touched, field]
-        self.save_error = ""
-        self._validate()
+    def _check_database(self) -> None:
+        self.taken_names, self.taken_ids = svc.taken_names_and_ids(self.editing or None, actor=acting_user())
+
+    def _save(self) -> Saved:
+        form = self._form()
+        try:
+            if self.editing:
+                slug = svc.update_policy(self.editing, form, actor=acting_user())
+            else:
+                slug = svc.create_policy(form, actor=acting_user())
+        except svc.ValidationError as exc:
+            raise FormRejected(exc.errors) from exc
+        except svc.PolicyNotFound as exc:
+            raise ItemGone(_GONE) from exc
+        return Saved(slug, inputs.clean_name(form.name), created=not self.editing)
+
+    # Opening ------------------------------------------------------------------------------
+    def _open(self, f: dom.PolicyForm, editing: str) -> None:
+        limits = {f"{k.field_prefix}_{part}": getattr(f, f"{k.field_prefix}_{part}")
+                  for k in _WINDOWED for part in ("limit", "window_value", "window_unit")}
+        self.policy_id_preview = editing
+        self._start(
+            {"name": f.name, "description": f.description, "policy_id": "", **limits,
+             "budget_usd": f.budget_usd, "time_mode": "window" if f.time_limit else "none",
+             "time_start": f.time_start, "time_end": f.time_end, "over_limit_behavior": f.over_limit_behavior},
+            {field: [str(i) for i in getattr(f, field)] for field in _CHOICE_FIELDS},
+            editing=editing,
+        )
+
+    def _set_options(self, o: svc.FormOptions) -> None:
+        self.options = {"model_ids": _options(o.models), "mcp_server_ids": _options(o.mcp_servers),
+                        "group_ids": _options(o.groups), "user_ids": _options(o.users),
+                        "service_account_ids": _options(o.service_accounts)}
 
     @rx.event
-    def set_text(self, field: str, value: str):
-        if field in {"name", "description", "token_limit", "token_window_value", "token_window_unit",
-                     "request_limit", "request_window_value", "request_window_unit", "budget_usd",
-                     "time_mode", "time_start", "time_end", "over_limit_behavior"}:
-            setattr(self, field, value if isinstance(value, str) else str(value))
-            self._touch(field)
+    def open_create(self):
+        self._set_options(svc.form_options(actor=acting_user()))
+        self._open(dom.PolicyForm(), editing="")
 
     @rx.event
-    def set_choice(self, field: str, values: list[str]):
-        if field in {"model_ids", "mcp_server_ids", "group_ids", "user_ids", "service_account_ids"}:
-            setattr(self, field, [str(v) for v in values])
-            self._touch(field)
-
-    # Saving ----------------------------------------------------------------------------
-    @rx.event
-    def save(self):
-        self.attempted = True
-        self._validate()
-        if self.errors:
-            return
-        from maas_ui.pages.policies import PoliciesState
-        from maas_ui.pages.policy_details import PolicyDetailsState
+    def open_edit(self, slug: str):
+        from maas_ui.components.toasts import danger
 
         try:
-            with db.session() as s:
-                if self.mode == "create":
-                    slug = svc.create_policy(s, self._form())
-                    name = self.name.strip()
-                else:
-                    slug = svc.update_policy(s, self.editing_slug, self._form())
-                    name = self.name.strip()
-        except svc.ValidationError as exc:
-            self.errors = exc.errors
-            self.shown = dict(exc.errors)
-            return
+            form, options = svc.edit_form(slug, actor=acting_user())
         except svc.PolicyNotFound:
-            self.save_error = "This policy was deleted meanwhile: nothing was saved."
-            return
-        except Exception as exc:  # the database refused: keep everything typed
-            self.save_error = f"The policy could not be saved: {type(exc).__name__}. Try again."
-            return
-        self.is_open = False
-        if self.mode == "create":
-            return [rx.redirect(routes.policy_url(slug)), ToastState.show("success", f'Policy "{name}" created')]
-        reload = PolicyDetailsState.load if self.origin == "details" else PoliciesState.load
-        return [reload, ToastState.show("success", f'Policy "{name}" saved')]
+            return danger("That policy no longer exists.")
+        self._set_options(options)
+        self._open(form, editing=slug)
 
-    # Views -----------------------------------------------------------------------------
+    # Views --------------------------------------------------------------------------------
     @rx.var
     def title(self) -> str:
-        return "Create policy" if self.mode == "create" else "Edit policy"
+        return "Edit policy" if self.editing else "Create policy"
 
     @rx.var
     def save_label(self) -> str:
-        return "Create" if self.mode == "create" else "Save"
+        return "Save" if self.editing else "Create"
 
     @rx.var
     def id_helper(self) -> str:
-        if self.mode == "edit":
+        if self.editing:
             return f"Policy ID: {self.policy_id_preview} (the ID does not change)"
         if self.policy_id_preview:
             return f"Policy ID: {self.policy_id_preview}"
+        if inputs.clean_name(self.values.get("name", "")):
+            return "This name has no Latin letters or digits to make the policy ID from: enter an ID below."
         return "The policy ID is made from the name: lowercase, with dashes for spaces."
 
     @rx.var
-    def model_select(self) -> list[dict]:
-        return [{**o, "selected": o["value"] in self.model_ids} for o in self.model_options]
+    def asks_for_id(self) -> bool:
+        """A new policy whose name gives no ID (no Latin letter or digit), or whose ID was typed."""
+        return not self.editing and bool(self.values.get("policy_id") or (
+            inputs.clean_name(self.values.get("name", "")) and not dom.slugify(self.values.get("name", ""))))
 
     @rx.var
-    def mcp_server_select(self) -> list[dict]:
-        return [{**o, "selected": o["value"] in self.mcp_server_ids} for o in self.mcp_server_options]
-
-    @rx.var
-    def group_select(self) -> list[dict]:
-        return [{**o, "selected": o["value"] in self.group_ids} for o in self.group_options]
-
-    @rx.var
-    def user_select(self) -> list[dict]:
-        return [{**o, "selected": o["value"] in self.user_ids} for o in self.user_options]
-
-    @rx.var
-    def service_account_select(self) -> list[dict]:
-        return [{**o, "selected": o["value"] in self.service_account_ids} for o in self.service_account_options]
-
-
-S = PolicyFormState
+    def selects(self) -> dict[str, list[dict]]:
+        return {f: [{**o, "selected": o["value"] in self.choices.get(f, [])} for o in opts]
+                for f, opts in self.options.items()}
 
 
 # Pieces ---------------------------------------------------------------------------------
-def _error(field: str) -> rx.Component:
+def _error(s: type[PolicyFormState], field: str) -> rx.Component:
     return rx.cond(
-        S.shown[field],
+        s.shown[field],
         pf.FormHelperText.create(
-            pf.HelperText.create(pf.HelperTextItem.create(S.shown[field], variant="error", id=f"policy-{field}-error"))
+            pf.HelperText.create(pf.HelperTextItem.create(s.shown[field], variant="error", id=f"policy-{field}-error"))
         ),
     )
 
 
-def _helper(text: str | rx.Var, field: str | None = None) -> rx.Component:
+def _helper(s: type[PolicyFormState], text: str | rx.Var, field: str | None = None) -> rx.Component:
     item = pf.FormHelperText.create(pf.HelperText.create(pf.HelperTextItem.create(text)))
     if field is None:
         return item
-    return rx.cond(S.shown[field], _error(field), item)
+    return rx.cond(s.shown[field], _error(s, field), item)
 
 
-def _validated(field: str) -> rx.Var:
-    return rx.cond(S.shown[field], "error", "default")
+def _validated(s: type[PolicyFormState], field: str) -> rx.Var:
+    return rx.cond(s.shown[field], "error", "default")
 
 
-def _text(field: str, label: str, *, value: rx.Var, placeholder: str = "", input_type: str = "text") -> rx.Component:
+def _text(s: type[PolicyFormState], field: str, label: str, *, placeholder: str = "",
+          input_type: str = "text") -> rx.Component:
     return pf.TextInput.create(
         id=f"policy-{field}",
-        default_value=value,
+        default_value=s.values[field],
         type=input_type,
         placeholder=placeholder,
         aria_label=label,
-        validated=_validated(field),
-        on_change=lambda v: S.set_text(field, v),
+        validated=_validated(s, field),
+        on_change=lambda v: s.set_field(field, v),
+        on_blur=s.blur(field),
     )
 
 
-def _unit_select(field: str, label: str, value: rx.Var) -> rx.Component:
+def _unit_select(s: type[PolicyFormState], field: str, label: str) -> rx.Component:
     return pf.FormSelect.create(
         *[pf.FormSelectOption.create(value=v, label=text) for v, text in UNIT_OPTIONS],
-        value=value,
+        value=s.values[field],
         aria_label=label,
-        on_change=lambda v: S.set_text(field, v),
+        on_change=lambda v: s.set_field(field, v),
     )
 
 
-def _multi(field: str, options: rx.Var, placeholder: str | rx.Var, selected: rx.Var) -> rx.Component:
+def _multi(s: type[PolicyFormState], field: str, label: str, placeholder: str | rx.Var) -> rx.Component:
     return pf.MultiTypeaheadSelect.create(
-        initial_options=options,
+        initial_options=s.selects[field],
         placeholder=placeholder,
         no_options_found_message="No match",
-        on_selection_change=lambda v: S.set_choice(field, v),
-        toggle_props={"id": f"policy-{field}-toggle"},
+        label=label,
+        on_selection_change=lambda v: s.set_choice(field, v),
+        toggle_props={"id": f"policy-{field}-toggle", "aria-label": label},
     )
 
 
-def _all_or_more(selected: rx.Var) -> rx.Var:
-    return rx.cond(selected.length() > 0, "Add more", "All")
+def _all_or_more(s: type[PolicyFormState], field: str) -> rx.Var:
+    return rx.cond(s.choices[field].length() > 0, "Add more", "All")
 
 
-def _rate_row(prefix: str, noun: str, label: str) -> rx.Component:
-    limit, value, unit = (getattr(S, f"{prefix}_limit"), getattr(S, f"{prefix}_window_value"),
-                          getattr(S, f"{prefix}_window_unit"))
+# One renderer per shape of limit kind; the section lists the kinds from domain.limits.
+def _windowed_limit(s: type[PolicyFormState], kind: LimitKind) -> rx.Component:
+    prefix, label = kind.field_prefix, kind.label
     return pf.FormGroup.create(
         pf.Flex.create(
-            pf.FlexItem.create(_text(f"{prefix}_limit", label, value=limit, placeholder="No limit"),
-                               style={"width": "10rem"}),
-            pf.FlexItem.create(pf.Content.create(f"{noun} per", component="small")),
-            pf.FlexItem.create(_text(f"{prefix}_window_value", f"{label} period count", value=value),
-                               style={"width": "5rem"}),
-            pf.FlexItem.create(_unit_select(f"{prefix}_window_unit", f"{label} period", unit)),
+            pf.FlexItem.create(_text(s, f"{prefix}_limit", label, placeholder="No limit"), style={"width": "10rem"}),
+            pf.FlexItem.create(pf.Content.create(f"{kind.noun} per", component="small")),
+            pf.FlexItem.create(_text(s, f"{prefix}_window_value", f"{label} period count"), style={"width": "5rem"}),
+            pf.FlexItem.create(_unit_select(s, f"{prefix}_window_unit", f"{label} period")),
             align_items={"default": "alignItemsCenter"},
             space_items={"default": "spaceItemsSm"},
             flex_wrap={"default": "nowrap"},
         ),
-        _error(f"{prefix}_limit"),
-        _error(f"{prefix}_window_value"),
+        _error(s, f"{prefix}_limit"),
+        _error(s, f"{prefix}_window_value"),
         label=label,
         field_id=f"policy-{prefix}_limit",
         role="group",
     )
 
 
-def _time_limit() -> rx.Component:
+def _time_window_limit(s: type[PolicyFormState], kind: LimitKind) -> rx.Component:
+    def radio(mode: str, label: str) -> rx.Component:
+        return pf.Radio.create(
+            id=f"policy-time-{mode}", name="policy-time-mode", label=label, value=mode,
+            is_checked=s.values["time_mode"] == mode, on_change=lambda _v: s.set_field("time_mode", mode),
+        )
+
+    def picker(field: str, label: str) -> rx.Component:
+        return pf.TimePicker.create(time=s.values[field], is24_hour=True, placeholder="HH:MM", aria_label=label,
+                                    on_change=lambda v: s.set_field(field, v))
+
     return pf.FormGroup.create(
-        pf.Radio.create(
-            id="policy-time-none", name="policy-time-mode", label="None", value="none",
-            is_checked=S.time_mode == "none", on_change=lambda _v: S.set_text("time_mode", "none"),
-        ),
-        pf.Radio.create(
-            id="policy-time-window", name="policy-time-mode", label="Only between a start and an end time (UTC)",
-            value="window", is_checked=S.time_mode == "window", on_change=lambda _v: S.set_text("time_mode", "window"),
-        ),
+        radio("none", "None"),
+        radio("window", "Only between a start and an end time (UTC)"),
         rx.cond(
-            S.time_mode == "window",
+            s.values["time_mode"] == "window",
             rx.el.div(pf.Flex.create(
-                pf.FlexItem.create(pf.TimePicker.create(
-                    time=S.time_start, is24_hour=True, placeholder="HH:MM", aria_label="Start time",
-                    on_change=lambda v: S.set_text("time_start", v),
-                )),
+                pf.FlexItem.create(picker("time_start", "Start time")),
                 pf.FlexItem.create(pf.Content.create("to", component="small")),
-                pf.FlexItem.create(pf.TimePicker.create(
-                    time=S.time_end, is24_hour=True, placeholder="HH:MM", aria_label="End time",
-                    on_change=lambda v: S.set_text("time_end", v),
-                )),
+                pf.FlexItem.create(picker("time_end", "End time")),
                 align_items={"default": "alignItemsCenter"},
                 space_items={"default": "spaceItemsSm"},
             ), class_name="pf-v6-u-ml-lg"),
         ),
-        _error("time_start"),
-        _error("time_end"),
-        label="Time limit",
+        _error(s, "time_start"),
+        _error(s, "time_end"),
+        label=kind.label,
         field_id="policy-time",
         role="radiogroup",
         is_stack=True,
     )
 
 
-def _over_limit() -> rx.Component:
+def _budget_limit(s: type[PolicyFormState], kind: LimitKind) -> rx.Component:
+    enforced = "" if kind.kuadrant_kind else " Enforced by the console: Kuadrant has no dollar budgets."
     return pf.FormGroup.create(
-        pf.Radio.create(
-            id="policy-over-hard", name="policy-over-limit", label="Hard throttle: reject (HTTP 429)", value="hard",
-            is_checked=S.over_limit_behavior == "hard", on_change=lambda _v: S.set_text("over_limit_behavior", "hard"),
+        pf.Flex.create(
+            pf.FlexItem.create(pf.Content.create("$", component="small")),
+            pf.FlexItem.create(_text(s, "budget_usd", kind.label, placeholder="No budget"), style={"width": "10rem"}),
+            pf.FlexItem.create(pf.Content.create("per month", component="small")),
+            align_items={"default": "alignItemsCenter"},
+            space_items={"default": "spaceItemsSm"},
+            flex_wrap={"default": "nowrap"},
         ),
-        pf.Radio.create(
-            id="policy-over-soft", name="policy-over-limit", label="Soft throttle: allow and flag", value="soft",
-            is_checked=S.over_limit_behavior == "soft", on_change=lambda _v: S.set_text("over_limit_behavior", "soft"),
-        ),
+        _helper(s, kind.help + enforced, "budget_usd"),
+        label=kind.label, field_id="policy-budget_usd", role="group",
+    )
+
+
+def _limit_group(s: type[PolicyFormState], kind: LimitKind) -> rx.Component:
+    if kind.windowed:
+        return _windowed_limit(s, kind)
+    if kind is TIME_WINDOW:
+        return _time_window_limit(s, kind)
+    if kind is BUDGET:
+        return _budget_limit(s, kind)
+    raise ValueError(f"no form renderer for the limit kind {kind.name!r}")
+
+
+def _over_limit(s: type[PolicyFormState]) -> rx.Component:
+    def radio(value: str, label: str) -> rx.Component:
+        return pf.Radio.create(
+            id=f"policy-over-{value}", name="policy-over-limit", label=label, value=value,
+            is_checked=s.values["over_limit_behavior"] == value,
+            on_change=lambda _v: s.set_field("over_limit_behavior", value),
+        )
+
+    return pf.FormGroup.create(
+        radio("hard", "Hard throttle: reject (HTTP 429)"),
+        radio("soft", "Soft throttle: allow and flag"),
         label="Over-limit behavior",
         field_id="policy-over-limit",
         role="radiogroup",
@@ -385,102 +348,86 @@ def _over_limit() -> rx.Component:
     )
 
 
-def _form_body() -> rx.Component:
+def _choice_group(s: type[PolicyFormState], field: str, label: str, field_id: str, placeholder, help_text: str = ""):
+    return pf.FormGroup.create(
+        _multi(s, field, label, placeholder),
+        _helper(s, help_text, field) if help_text else _error(s, field),
+        label=label, field_id=field_id, role="group",
+    )
+
+
+def _form_body(s: type[PolicyFormState]) -> rx.Component:
     return pf.Form.create(
-        rx.cond(S.save_error, pf.Alert.create(variant="danger", is_inline=True, title=S.save_error, component="p")),
+        rx.cond(s.save_error, pf.Alert.create(variant="danger", is_inline=True, title=s.save_error, component="p")),
         pf.FormGroup.create(
-            _text("name", "Name", value=S.name),
-            _helper(S.id_helper, "name"),
+            _text(s, "name", "Name"),
+            _helper(s, s.id_helper, "name"),
             label="Name", is_required=True, field_id="policy-name",
         ),
-        _error("policy_id"),
+        rx.cond(
+            s.asks_for_id,
+            pf.FormGroup.create(
+                _text(s, "policy_id", "Policy ID", placeholder="e.g. finance-limits"),
+                _helper(s, "Lowercase letters a-z, digits and dashes; used in manifests and URLs.", "policy_id"),
+                label="Policy ID", is_required=True, field_id="policy-policy_id",
+            ),
+            _error(s, "policy_id"),
+        ),
         pf.FormGroup.create(
             pf.TextArea.create(
-                id="policy-description", default_value=S.description, aria_label="Description",
+                id="policy-description", default_value=s.values["description"], aria_label="Description",
                 placeholder="Describe the policy's purpose", rows=2,
-                validated=_validated("description"),
-                on_change=lambda v: S.set_text("description", v),
+                validated=_validated(s, "description"),
+                on_change=lambda v: s.set_field("description", v),
             ),
-            _error("description"),
+            _error(s, "description"),
             label="Description", field_id="policy-description",
         ),
         pf.FormSection.create(
-            pf.FormGroup.create(
-                _multi("model_ids", S.model_select, _all_or_more(S.model_ids), S.model_ids),
-                _helper("All: the policy is not restricted to some models.", "model_ids"),
-                label="Models", field_id="policy-models", role="group",
-            ),
-            pf.FormGroup.create(
-                _multi("mcp_server_ids", S.mcp_server_select, _all_or_more(S.mcp_server_ids), S.mcp_server_ids),
-                _helper("All: the policy is not restricted to some MCP servers.", "mcp_server_ids"),
-                label="MCP servers & tools", field_id="policy-mcp-servers", role="group",
-            ),
+            _choice_group(s, "model_ids", "Models", "policy-models", _all_or_more(s, "model_ids"),
+                          "All: the policy is not restricted to some models."),
+            _choice_group(s, "mcp_server_ids", "MCP servers & tools", "policy-mcp-servers",
+                          _all_or_more(s, "mcp_server_ids"), "All: the policy is not restricted to some MCP servers."),
             title="Available assets", title_element="h2",
         ),
         pf.FormSection.create(
             rx.cond(
-                S.shown["limits"],
-                pf.HelperText.create(pf.HelperTextItem.create(S.shown["limits"], variant="error", id="policy-limits-error")),
+                s.shown["limits"],
+                pf.HelperText.create(pf.HelperTextItem.create(s.shown["limits"], variant="error",
+                                                              id="policy-limits-error")),
             ),
-            _rate_row("token", "tokens", "Token limit"),
-            _rate_row("request", "requests", "Rate limit"),
-            _time_limit(),
-            pf.FormGroup.create(
-                pf.Flex.create(
-                    pf.FlexItem.create(pf.Content.create("$", component="small")),
-                    pf.FlexItem.create(_text("budget_usd", "Budget", value=S.budget_usd, placeholder="No budget"),
-                                       style={"width": "10rem"}),
-                    pf.FlexItem.create(pf.Content.create("per month", component="small")),
-                    align_items={"default": "alignItemsCenter"},
-                    space_items={"default": "spaceItemsSm"},
-                    flex_wrap={"default": "nowrap"},
-                ),
-                _helper("Enforced by the console: Kuadrant has no dollar budgets.", "budget_usd"),
-                label="Budget", field_id="policy-budget_usd", role="group",
-            ),
-            _over_limit(),
+            *[_limit_group(s, kind) for kind in LIMIT_KINDS],
+            _over_limit(s),
             title="Limits", title_element="h2",
         ),
         pf.FormSection.create(
-            pf.FormGroup.create(
-                _multi("group_ids", S.group_select, "Select groups", S.group_ids),
-                _helper(GROUPS_HELP, "group_ids"),
-                label="Groups", field_id="policy-groups", role="group",
-            ),
-            pf.FormGroup.create(
-                _multi("user_ids", S.user_select, "Select users", S.user_ids),
-                _error("user_ids"),
-                label="Users", field_id="policy-users", role="group",
-            ),
-            pf.FormGroup.create(
-                _multi("service_account_ids", S.service_account_select, "Select service accounts",
-                       S.service_account_ids),
-                _error("service_account_ids"),
-                label="Service accounts", field_id="policy-service-accounts", role="group",
-            ),
+            _choice_group(s, "group_ids", "Groups", "policy-groups", "Select groups", GROUPS_HELP),
+            _choice_group(s, "user_ids", "Users", "policy-users", "Select users"),
+            _choice_group(s, "service_account_ids", "Service accounts", "policy-service-accounts",
+                          "Select service accounts"),
             rx.cond(
-                S.warnings["targets"],
-                pf.HelperText.create(pf.HelperTextItem.create(S.warnings["targets"], variant="warning",
+                s.warnings["targets"],
+                pf.HelperText.create(pf.HelperTextItem.create(s.warnings["targets"], variant="warning",
                                                               id="policy-targets-warning")),
             ),
             title="Targets", title_element="h2",
         ),
         id="policy-form",
-        key=S.form_key,
+        on_submit=[rx.prevent_default, s.submit],
+        key=s.form_key,
     )
 
 
-def policy_form_modal() -> rx.Component:
+def policy_form_modal(s: type[PolicyFormState]) -> rx.Component:
+    """The modal of host state `s`. It discards its draft whenever the host page is left or entered."""
     return pf.Modal.create(
-        pf.ModalHeader.create(title=S.title, label_id="policy-modal-title"),
-        pf.ModalBody.create(rx.cond(S.is_open, _form_body())),
-        pf.ModalFooter.create(
-            pf.Button.create(S.save_label, variant="primary", on_click=S.save, is_loading=S.saving,
-                             id="policy-save"),
-            pf.Button.create("Cancel", variant="link", on_click=S.close),
-        ),
-        is_open=S.is_open,
-        on_close=S.close,
+        pf.ModalHeader.create(title=s.title, label_id="policy-modal-title"),
+        pf.ModalBody.create(rx.cond(s.is_open, _form_body(s))),
+        form_footer(s, s.save_label, id_prefix="policy"),
+        is_open=s.is_open,
+        on_close=s.close,
+        on_mount=s.discard,
+        on_unmount=s.discard,
         variant="medium",
         aria_labelledby="policy-modal-title",
     )

@@ -1,52 +1,47 @@
-"""User management: users, groups (with members) and service accounts, searchable."""
+"""User management: users, groups (with members) and service accounts, searchable.
+
+The tab lives in the URL: /settings/user-management (Users), …/groups, …/service-accounts.
+"""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from maas_ui import db, pf, routes
-from maas_ui.components.common import empty_state, page_header, search_box
+from maas_ui import pf, routes
+from maas_ui.components.common import empty_state, page_header, tab_body
+from maas_ui.components.labels import name_labels
 from maas_ui.components.shell import shell
+from maas_ui.components.toolbar import SearchStateMixin, list_toolbar, search_box
+from maas_ui.identity import acting_user
 from maas_ui.services import directory
 
-TABS = ["users", "groups", "service-accounts"]
+TABS = routes.USER_MANAGEMENT_TABS
 USER_SORT_FIELDS = ["full_name", "username", "email"]  # the first three columns sort
 
 
-class UserManagementState(rx.State):
-    search: str = ""
-    tab: str = "users"
+class UserManagementState(SearchStateMixin, rx.State):
+    active_tab: str = TABS[0]
     users: list[directory.UserRow] = []
     groups: list[directory.GroupRow] = []
     service_accounts: list[directory.ServiceAccountRow] = []
-    search_box_key: int = 0  # bumping it remounts the (uncontrolled) search box empty
     user_sort_index: int = 0
     user_sort_direction: str = "asc"
 
     def _reload(self):
         field = USER_SORT_FIELDS[self.user_sort_index]
-        with db.session() as s:
-            self.users = sorted(
-                directory.list_users(s, self.search),
-                key=lambda u: getattr(u, field).lower(),
-                reverse=self.user_sort_direction == "desc",
-            )
-            self.groups = directory.list_groups(s, self.search)
-            self.service_accounts = directory.list_service_accounts(s, self.search)
+        found = directory.directory(self.search, actor=acting_user())
+        self.users = sorted(found.users, key=lambda u: getattr(u, field).lower(),
+                            reverse=self.user_sort_direction == "desc")
+        self.groups, self.service_accounts = found.groups, found.service_accounts
 
     @rx.event
     def load(self):
+        """Every visit, also a tab change (the tab is the route's `tab` argument)."""
+        tab = self.tab or ""
+        self.active_tab = tab if tab in TABS else TABS[0]
         self._reload()
 
-    @rx.event
-    def set_search(self, value: str):
-        self.search = value
-        self._reload()
-
-    @rx.event
-    def clear_search(self):
-        self.search = ""
-        self.search_box_key += 1
+    def _search_changed(self) -> None:
         self._reload()
 
     @rx.event
@@ -58,14 +53,18 @@ class UserManagementState(rx.State):
     @rx.event
     def select_tab(self, key: str):
         if key in TABS:
-            self.tab = key
+            self.active_tab = key
+            return rx.redirect(routes.user_management_url(key))
+
+
+S = UserManagementState
 
 
 def _no_match(noun: str) -> rx.Component:
     return empty_state(
         f"No {noun} found",
         "No results match the search. Clear the search to see all of them.",
-        actions=[pf.Button.create("Clear search", variant="link", on_click=UserManagementState.clear_search)],
+        actions=[pf.Button.create("Clear search", variant="link", on_click=S.clear_search)],
     )
 
 
@@ -82,18 +81,9 @@ def _table(aria_label: str, headers: list, rows: rx.Var, render_row, noun: str) 
     )
 
 
-def _labels(names: rx.Var, category: str) -> rx.Component:
-    return pf.LabelGroup.create(
-        rx.foreach(names, lambda n: pf.Label.create(n, is_compact=True, color="blue")),
-        num_labels=3,
-        aria_label=category,
-    )
-
-
 def _sortable_user_headers() -> list[rx.Component]:
-    s = UserManagementState
     return [
-        pf.Th.create(label, sort=pf.sort_spec(i, s.user_sort_index, s.user_sort_direction, s.sort_users))
+        pf.Th.create(label, sort=pf.sort_spec(i, S.user_sort_index, S.user_sort_direction, S.sort_users))
         for i, label in enumerate(["Name", "Username", "Email"])
     ]
 
@@ -103,7 +93,7 @@ def _user_row(u: rx.Var) -> rx.Component:
         pf.Td.create(u.full_name, data_label="Name"),
         pf.Td.create(u.username, data_label="Username"),
         pf.Td.create(u.email, data_label="Email"),
-        pf.Td.create(_labels(u.groups, "Groups"), data_label="Groups"),
+        pf.Td.create(name_labels(u.groups, "Groups", color="blue"), data_label="Groups"),
         pf.Td.create(u.created, data_label="Created"),
     )
 
@@ -113,7 +103,7 @@ def _group_row(g: rx.Var) -> rx.Component:
         pf.Td.create(g.name, data_label="Name"),
         pf.Td.create(g.description, data_label="Description"),
         pf.Td.create(g.member_count, data_label="Members"),
-        pf.Td.create(_labels(g.members, "Members"), data_label="Member list"),
+        pf.Td.create(name_labels(g.members, "Members", color="blue"), data_label="Member list"),
     )
 
 
@@ -128,54 +118,43 @@ def _service_account_row(a: rx.Var) -> rx.Component:
 
 def _tab(key: str, title: rx.Var | str, content: rx.Component) -> rx.Component:
     return pf.Tab.create(
-        pf.PageSection.create(content, padding={"default": "noPadding"}, class_name="pf-v6-u-pt-md"),
+        tab_body(content),
         event_key=key,
         title=pf.TabTitleText.create(title),
     )
 
 
 def user_management_page() -> rx.Component:
-    s = UserManagementState
     return shell(
         page_header("User management", "Users, groups and service accounts that API keys and policies refer to."),
         pf.PageSection.create(
-            pf.Toolbar.create(
-                pf.ToolbarContent.create(
-                    pf.ToolbarItem.create(
-                        search_box(
-                            value=s.search,
-                            placeholder="Search by name",
-                            aria_label="Search users, groups and service accounts",
-                            on_change=s.set_search,
-                            remount_key=s.search_box_key,
-                        )
-                    ),
-                )
+            list_toolbar(
+                search_box(S, placeholder="Search by name", aria_label="Search users, groups and service accounts")
             ),
             pf.Tabs.create(
                 _tab(
                     "users",
-                    "Users (" + s.users.length().to_string() + ")",
-                    _table("Users", [*_sortable_user_headers(), "Groups", "Created"], s.users, _user_row, "users"),
+                    "Users (" + S.users.length().to_string() + ")",
+                    _table("Users", [*_sortable_user_headers(), "Groups", "Created"], S.users, _user_row, "users"),
                 ),
                 _tab(
                     "groups",
-                    "Groups (" + s.groups.length().to_string() + ")",
-                    _table("Groups", ["Name", "Description", "Members", "Member list"], s.groups, _group_row, "groups"),
+                    "Groups (" + S.groups.length().to_string() + ")",
+                    _table("Groups", ["Name", "Description", "Members", "Member list"], S.groups, _group_row, "groups"),
                 ),
                 _tab(
                     "service-accounts",
-                    "Service accounts (" + s.service_accounts.length().to_string() + ")",
+                    "Service accounts (" + S.service_accounts.length().to_string() + ")",
                     _table(
                         "Service accounts",
                         ["Name", "Namespace", "Description", "Created"],
-                        s.service_accounts,
+                        S.service_accounts,
                         _service_account_row,
                         "service accounts",
                     ),
                 ),
-                active_key=s.tab,
-                on_select=s.select_tab,
+                active_key=S.active_tab,
+                on_select=S.select_tab,
                 aria_label="User management sections",
             ),
         ),

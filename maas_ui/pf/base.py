@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import reflex as rx
 from reflex.vars.base import Var, VarData
@@ -58,6 +58,20 @@ class PFTemplateComponent(rx.Component):
 class PFIconComponent(rx.Component):
     _rename_props = _ARIA_PROPS
     library = REACT_ICONS
+
+
+class Responsive:
+    """Mixin for PF components with breakpoint props ({"default": v, "lg": w}): a plain string
+    means every breakpoint, so callers write `gap="gapSm"` and only wrappers know PF's dict shape."""
+
+    responsive_props: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def create(cls, *children, **props):
+        for name in cls.responsive_props:
+            if isinstance(props.get(name), str):
+                props[name] = {"default": props[name]}
+        return super().create(*children, **props)
 
 
 def component_ref(tag: str, library: str = REACT_ICONS) -> Var:

@@ -6,9 +6,10 @@ from typing import Any
 
 import reflex as rx
 from reflex.event import no_args_event_spec
+from reflex.vars.base import Var
 from reflex_base.constants.compiler import MemoizationDisposition, MemoizationMode
 
-from maas_ui.pf.base import PFComponent
+from maas_ui.pf.base import PFComponent, Responsive
 
 
 # Parents that read or clone their children's props (Tabs, Breadcrumb) must see the PF element
@@ -18,10 +19,6 @@ _NEVER_MEMOIZE = MemoizationMode(disposition=MemoizationDisposition.NEVER, recur
 
 def _value_spec(_e: Any, value: Any) -> list:
     return [value]
-
-
-def _event_value(e: rx.Var) -> list:
-    return [e.target.value]
 
 
 # Page layout ---------------------------------------------------------------------------------
@@ -83,8 +80,9 @@ class PageSidebarBody(PFComponent):
     tag = "PageSidebarBody"
 
 
-class PageSection(PFComponent):
+class PageSection(Responsive, PFComponent):
     tag = "PageSection"
+    responsive_props = ('padding',)
     variant: rx.Var[str]  # default | secondary
     is_filled: rx.Var[bool]
     is_width_limited: rx.Var[bool]
@@ -127,8 +125,9 @@ class Content(PFComponent):
     is_visited: rx.Var[bool]
 
 
-class Flex(PFComponent):
+class Flex(Responsive, PFComponent):
     tag = "Flex"
+    responsive_props = ('direction', 'justify_content', 'align_items', 'space_items', 'gap', 'flex_wrap')
     direction: rx.Var[dict]
     justify_content: rx.Var[dict]
     align_items: rx.Var[dict]
@@ -137,14 +136,16 @@ class Flex(PFComponent):
     flex_wrap: rx.Var[dict]
 
 
-class FlexItem(PFComponent):
+class FlexItem(Responsive, PFComponent):
     tag = "FlexItem"
+    responsive_props = ('flex', 'align')
     flex: rx.Var[dict]
     align: rx.Var[dict]
 
 
-class Gallery(PFComponent):
+class Gallery(Responsive, PFComponent):
     tag = "Gallery"
+    responsive_props = ('min_widths',)
     has_gutter: rx.Var[bool]
     min_widths: rx.Var[dict]
 
@@ -343,8 +344,9 @@ class CardFooter(PFComponent):
     tag = "CardFooter"
 
 
-class DescriptionList(PFComponent):
+class DescriptionList(Responsive, PFComponent):
     tag = "DescriptionList"
+    responsive_props = ('column_modifier',)
     is_horizontal: rx.Var[bool]
     is_compact: rx.Var[bool]
     column_modifier: rx.Var[dict]
@@ -447,8 +449,29 @@ class TabTitleText(PFComponent):
 
 
 # Modal ---------------------------------------------------------------------------------------
+# PF's Modal closes on every Escape keydown that reaches <body>, including the one that closes a
+# select menu, date picker or time picker open inside it: the whole modal and its draft go. Escape
+# must close only the innermost open thing. A capture listener on window sees each keydown before
+# any component acts on it and marks those pressed while a menu or popover is open in a modal; the
+# modal's onEscapePress then closes the modal only for unmarked ones (the menu closes itself).
+_MODAL_ESCAPE_JS = """
+if (typeof window !== "undefined" && !window.maasModalEscapeWatch) {
+  window.maasModalEscapeWatch = true;
+  window.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && document.querySelector(
+        ".pf-v6-c-modal-box .pf-v6-c-menu, .pf-v6-c-modal-box .pf-v6-c-popover")) {
+      event.maasClosesInnerMenu = true;
+    }
+  }, true);
+}
+function maasModalEscape(event, close) {
+  if (!event.maasClosesInnerMenu) close(event);
+}
+"""
+
+
 class Modal(PFComponent):
-    """PF6 Modal: traps focus, closes on Esc (calls on_close)."""
+    """PF6 Modal: traps focus; Escape closes an open menu inside it first, then the modal (on_close)."""
 
     tag = "Modal"
     is_open: rx.Var[bool]
@@ -458,6 +481,21 @@ class Modal(PFComponent):
     aria_label: rx.Var[str]
     position: rx.Var[str]
     on_close: rx.EventHandler[no_args_event_spec]
+
+    @classmethod
+    def create(cls, *children, **props) -> rx.Component:
+        modal = super().create(*children, **props)
+        close = modal.event_triggers.get("on_close")
+        if close is not None:
+            chain = Var.create(close)
+            modal.custom_attrs["onEscapePress"] = Var(
+                _js_expr=f"((event) => maasModalEscape(event, {chain}))",
+                _var_data=chain._get_all_var_data(),
+            )
+        return modal
+
+    def add_custom_code(self) -> list[str]:
+        return [_MODAL_ESCAPE_JS]
 
 
 class ModalHeader(PFComponent):
@@ -540,7 +578,7 @@ class TextInput(PFComponent):
     step: rx.Var[str]
     auto_complete: rx.Var[str]
     on_change: rx.EventHandler[_value_spec]
-    on_blur: rx.EventHandler[_event_value]
+    on_blur: rx.EventHandler[no_args_event_spec]
 
 
 class TextArea(PFComponent):
@@ -656,14 +694,16 @@ class ToolbarContent(PFComponent):
     tag = "ToolbarContent"
 
 
-class ToolbarGroup(PFComponent):
+class ToolbarGroup(Responsive, PFComponent):
     tag = "ToolbarGroup"
+    responsive_props = ('align',)
     variant: rx.Var[str]
     align: rx.Var[dict]
 
 
-class ToolbarItem(PFComponent):
+class ToolbarItem(Responsive, PFComponent):
     tag = "ToolbarItem"
+    responsive_props = ('align',)
     variant: rx.Var[str]
     align: rx.Var[dict]
 

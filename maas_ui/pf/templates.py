@@ -1,10 +1,66 @@
-"""Wrappers over @patternfly/react-templates: data-driven Dropdown and Select variants."""
+"""Wrappers over @patternfly/react-templates: data-driven Dropdown and Select variants.
+
+Select menus render inline (next to their toggle) unless told otherwise: inside a Modal, PF hides
+everything outside the modal from assistive technology, and an inline menu is what the modal's
+Escape handling sees as "a menu is open" (pf.core.Modal).
+
+The typeahead templates give their text input the fixed accessible name "Type to filter" and no way
+to change it. `label=` names the combobox by its visible label instead, so a screen-reader user
+(and `get_by_role("combobox", name=...)`) finds each one by what the form shows above it.
+"""
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
+from reflex.vars.base import Var
 
 from maas_ui.pf.base import PFTemplateComponent
+
+INLINE_MENU = {"appendTo": "inline"}
+
+# Sets the combobox input's aria-label, and again whenever the template re-renders or remounts it.
+_NAME_COMBOBOX_JS = """
+function maasNameCombobox(element, name) {
+  if (!element || element.maasComboboxName === name) return;
+  element.maasComboboxName = name;
+  const apply = () => element.querySelectorAll('input[role="combobox"]').forEach((input) => {
+    if (input.getAttribute("aria-label") !== name) input.setAttribute("aria-label", name);
+  });
+  apply();
+  new MutationObserver(apply).observe(element, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label"],
+  });
+}
+"""
+
+
+class _ComboboxName(rx.el.Div):
+    """A layout-neutral box (display: contents) naming the combobox inside it."""
+
+    def add_custom_code(self) -> list[str]:
+        return [_NAME_COMBOBOX_JS]
+
+
+def _named(select: rx.Component, label: str | None) -> rx.Component:
+    if not label:
+        return select
+    return _ComboboxName.create(
+        select,
+        custom_attrs={"ref": Var(_js_expr=f"((element) => maasNameCombobox(element, {json.dumps(label)}))")},
+        style={"display": "contents"},
+    )
+
+
+class _TypeaheadTemplate(PFTemplateComponent):
+    @classmethod
+    def create(cls, *children, label: str | None = None, **props) -> rx.Component:
+        """`label`: the field's visible label, which becomes the combobox's accessible name."""
+        props.setdefault("popper_props", INLINE_MENU)
+        if label:
+            props.setdefault("toggle_props", {"aria-label": label})
+        return _named(super().create(*children, **props), label)
 
 
 def _value_spec(_e, value) -> list:
@@ -41,8 +97,13 @@ class SimpleSelect(PFTemplateComponent):
     popper_props: rx.Var[dict]
     on_select: rx.EventHandler[_value_spec]
 
+    @classmethod
+    def create(cls, *children, **props) -> rx.Component:
+        props.setdefault("popper_props", INLINE_MENU)
+        return super().create(*children, **props)
 
-class TypeaheadSelect(PFTemplateComponent):
+
+class TypeaheadSelect(_TypeaheadTemplate):
     tag = "TypeaheadSelect"
     initial_options: rx.Var[list[dict]]
     placeholder: rx.Var[str]
@@ -56,7 +117,7 @@ class TypeaheadSelect(PFTemplateComponent):
     on_clear_selection: rx.EventHandler[rx.event.no_args_event_spec]
 
 
-class MultiTypeaheadSelect(PFTemplateComponent):
+class MultiTypeaheadSelect(_TypeaheadTemplate):
     tag = "MultiTypeaheadSelect"
     initial_options: rx.Var[list[dict]]
     placeholder: rx.Var[str]

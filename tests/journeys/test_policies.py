@@ -112,8 +112,10 @@ def test_search_status_filter_sort_and_no_match(page: Page):
     expect(row(page, "Finance budget cap")).to_have_count(1)
     expect(row(page, "Devs rate limit standard")).to_have_count(0)
     search.fill("")
-    page.get_by_role("button", name="Filter by status").click()
+    # The filter is named by its visible text (axe label-content-name-mismatch), then by what it filters.
+    page.get_by_role("button", name="All statuses, status filter", exact=True).click()
     page.get_by_role("option", name="Inactive", exact=True).click()
+    expect(page.get_by_role("button", name="Inactive, status filter", exact=True)).to_be_visible()
     expect(row(page, "Legacy unlimited trial")).to_have_count(1)
     expect(row(page, "Devs budget standard")).to_have_count(0)
     search.fill("zzz no such policy")
@@ -144,8 +146,14 @@ def test_validation_messages_in_the_modal(page: Page):
     screenshot(page, "policy-create-modal")
     assert_accessible(page)
 
-    d.get_by_role("button", name="Create", exact=True).click()
+    create = d.get_by_role("button", name="Create", exact=True)
+    expect(create).to_be_disabled()  # nothing typed yet: disabled, and nothing shouts before a field is used
+    expect(d.get_by_text("Enter a name for the policy.")).to_have_count(0)
+    textbox(d, "Name").fill("x")
+    textbox(d, "Name").fill("")
     expect(d.get_by_text("Enter a name for the policy.")).to_be_visible()
+    textbox(d, "Token limit").fill("5")
+    textbox(d, "Token limit").fill("")
     expect(d.get_by_text("Set at least one limit: a token limit, a rate limit, a time limit or a budget.")).to_be_visible()
     expect(d.get_by_text(re.compile("^No targets: this policy applies to nobody"))).to_be_visible()
 
@@ -157,7 +165,7 @@ def test_validation_messages_in_the_modal(page: Page):
     textbox(d, "Token limit").fill("0")
     expect(d.get_by_text("The token limit must be greater than 0.")).to_be_visible()
     textbox(d, "Token limit").fill("1.5")
-    expect(d.get_by_text("Enter the token limit as a whole number, such as 10000.")).to_be_visible()
+    expect(d.get_by_text("The token limit must be a whole number, such as 10000.")).to_be_visible()
     textbox(d, "Token limit").fill("10000")
     textbox(d, "Token limit period count").fill("0")
     expect(d.get_by_text("Enter a whole number of periods from 1 to 1,000.")).to_be_visible()
@@ -173,11 +181,10 @@ def test_validation_messages_in_the_modal(page: Page):
     d.get_by_role("textbox", name="End time").fill("09:00")
     expect(d.get_by_text("The end time must be after the start time (17:00).")).to_be_visible()
     textbox(d, "Budget").fill("-5")
-    expect(d.get_by_text("The budget must be greater than $0.")).to_be_visible()
+    expect(d.get_by_text("The budget must be greater than $0. Leave it empty for no limit.")).to_be_visible()
     expect(d.get_by_text("Enter a name for the policy.")).to_have_count(0)
     expect(d.get_by_text("Set at least one limit", exact=False)).to_have_count(0)
-    d.get_by_role("button", name="Create", exact=True).click()
-    expect(dialog(page)).to_be_visible()  # still open: nothing saved while invalid
+    expect(create).to_be_disabled()  # nothing can be saved while invalid
     screenshot(page, "policy-create-modal-errors")
     d.get_by_role("button", name="Cancel").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
@@ -202,6 +209,9 @@ def test_create_group_policy_then_details_yaml_keys_deactivate(page: Page):
     # The YAML tab, by click then by URL.
     page.get_by_role("tab", name="YAML").click()
     expect(page).to_have_url(re.compile(r"/journey-finance-tokens/yaml$"))
+    intro = page.get_by_text(re.compile("^The Kuadrant manifests that would enforce"))
+    expect(intro.locator("code")).to_have_text("python -m maas_ui.export --out <dir>")  # code, not backticks
+    expect(intro).not_to_contain_text("`")
     code = page.locator("#policy-yaml")
     expect(code).to_contain_text("kind: TokenRateLimitPolicy")
     text = code.inner_text()
@@ -335,7 +345,7 @@ def test_key_policies_tab_follows_group_membership_and_activation(page: Page):
     tab = page.get_by_role("grid", name="Policies applied to this API key")
     expect(tab.get_by_role("link", name=name)).to_be_visible()
     expect(tab.get_by_role("row").filter(has_text=name)).to_contain_text("RateLimitPolicy")
-    expect(page.get_by_label("Effective limits")).to_be_visible()
+    expect(page.get_by_role("region", name="Effective limits")).to_be_visible()
     screenshot(page, "key-policies-tab")
     assert_accessible(page)
     assert member_key_name
@@ -352,7 +362,7 @@ def test_key_policies_tab_follows_group_membership_and_activation(page: Page):
     kebab(page, name, "Deactivate")
     expect(row(page, name)).to_contain_text("Inactive")
     page.goto(member_url)
-    expect(page.get_by_label("Effective limits")).to_be_visible()
+    expect(page.get_by_role("region", name="Effective limits")).to_be_visible()
     expect(page.get_by_role("link", name=name)).to_have_count(0)
 
 
@@ -371,3 +381,69 @@ def test_reload_and_restart_keep_policies(page: Page, restart_console):
     expect(r.get_by_text("platform-admins")).to_be_visible()
     page.goto("/settings/policies/journey-survives-restart/yaml")
     expect(page.locator("#policy-yaml")).to_contain_text("This policy is inactive")
+
+
+def _member_key_with_two_models(console) -> tuple[str, list[str]]:
+    """A seeded key of a finance-analytics member that grants at least two models: (public id, model names)."""
+    if console is None:
+        pytest.skip("needs the console's own database to pick a key")
+    from sqlmodel import select
+
+    from maas_ui import db
+    from maas_ui.domain.identity import Actor
+    from maas_ui.models import ApiKey, Group, GroupMembership, OwnerKind
+    from maas_ui.services import policies as svc
+
+    url = console.env["MAAS_DB_URL"]
+    with db.session(url) as s:
+        group = s.exec(select(Group).where(Group.name == "finance-analytics")).one()
+        members = s.exec(select(GroupMembership.user_id).where(GroupMembership.group_id == group.id)).all()
+        keys = s.exec(select(ApiKey).where(ApiKey.owner_kind == OwnerKind.USER, ApiKey.owner_id.in_(members),
+                                           ApiKey.deleted_at == None).order_by(ApiKey.id)).all()  # noqa: E711
+    for key in keys:
+        models = [m.name for m in svc.key_policies(key.public_id, actor=Actor("journey@example.com"), url=url).models]
+        if len(models) >= 2:
+            return key.public_id, models
+    pytest.fail("the seed has no finance-analytics member key granting two models")
+
+
+@needs_key_page
+def test_effective_limits_per_model_every_window_and_the_tightest(page: Page, console):
+    key_id, models = _member_key_with_two_models(console)
+    scoped_model, other_model = models[0], models[1]
+    create_policy(page, "Journey daily tokens", tokens="150", token_period=("1", "day"), group="finance-analytics")
+    # A policy scoped to one model binds only that model.
+    open_list(page)
+    page.get_by_role("button", name="Create policy").click()
+    d = dialog(page)
+    textbox(d, "Name").fill("Journey scoped tokens")
+    textbox(d, "Token limit").fill("100")
+    choose(d, "Models", scoped_model)
+    choose(d, "Groups", "finance-analytics")
+    d.get_by_role("button", name="Create", exact=True).click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+    page.goto(f"/settings/api-keys/{key_id}/policies")
+    expect(page.get_by_role("region", name="Effective limits")).to_be_visible()
+
+    def line(model: str, policy: str) -> Locator:
+        return page.get_by_role("grid", name=f"Limits on {model}").get_by_role("row").filter(
+            has=page.get_by_role("link", name=policy, exact=True))
+
+    # The scoped model: both windows apply, each with its own tightest.
+    expect(line(scoped_model, "Journey scoped tokens")).to_contain_text("100 tokens / 1 min")
+    expect(line(scoped_model, "Journey scoped tokens")).to_contain_text("Tightest")
+    expect(line(scoped_model, "Journey daily tokens")).to_contain_text("150 tokens / 1 day")
+    expect(line(scoped_model, "Journey daily tokens")).to_contain_text("Tightest")
+    # The other model: the daily limit applies, the scoped one does not.
+    expect(line(other_model, "Journey daily tokens")).to_contain_text("Tightest")
+    expect(line(other_model, "Journey scoped tokens")).to_have_count(0)
+    # Exactly one limit binds first per kind and window (the key's own per-minute limit, if any, does not).
+    per_minute = page.get_by_role("grid", name=f"Limits on {scoped_model}").get_by_role("row").filter(
+        has_text="tokens / 1 min")
+    expect(per_minute.filter(has_text="Tightest")).to_have_count(1)
+    screenshot(page, "key-policies-effective-limits-per-model")
+    assert_accessible(page)
+
+    page.reload()  # the tab and its figures come back from the URL
+    expect(line(scoped_model, "Journey scoped tokens")).to_contain_text("Tightest")

@@ -57,6 +57,9 @@ def test_user_management_lists_users_groups_and_service_accounts(page: Page):
     expect(page.get_by_role("tab", name="Users (25)")).to_have_attribute("aria-selected", "true")
 
     page.get_by_role("tab", name="Groups (6)").click()
+    expect(page).to_have_url(re.compile(r"/settings/user-management/groups$"))  # the tab lives in the URL
+    page.reload()
+    expect(page.get_by_role("tab", name="Groups (6)")).to_have_attribute("aria-selected", "true")
     groups = page.get_by_role("grid", name="Groups")
     ai_row = groups.get_by_role("row").filter(has_text="ai-engineers")
     expect(ai_row).to_have_count(1)
@@ -65,6 +68,7 @@ def test_user_management_lists_users_groups_and_service_accounts(page: Page):
     screenshot(page, "user-management-groups")
 
     page.get_by_role("tab", name="Service accounts (4)").click()
+    expect(page).to_have_url(re.compile(r"/settings/user-management/service-accounts$"))
     accounts = page.get_by_role("grid", name="Service accounts")
     expect(accounts.get_by_role("row").filter(has_text="rag-pipeline-sa")).to_have_count(1)
     assert_accessible(page)
@@ -100,3 +104,121 @@ def test_user_management_sorts_users_by_column(page: Page):
     expect(users.get_by_role("columnheader", name="Username")).to_have_attribute("aria-sort", "ascending")
     usernames = [r.get_by_role("gridcell").nth(1).inner_text() for r in users.get_by_role("row").all()[1:]]
     assert usernames == sorted(usernames)
+
+
+def test_user_management_tab_from_the_url_and_back(page: Page):
+    page.goto("/settings/user-management/service-accounts")
+    expect(page.get_by_role("tab", name="Service accounts (4)")).to_have_attribute("aria-selected", "true")
+    page.get_by_role("tab", name="Users (25)").click()
+    expect(page).to_have_url(re.compile(r"/settings/user-management$"))
+    page.go_back()
+    expect(page.get_by_role("tab", name="Service accounts (4)")).to_have_attribute("aria-selected", "true")
+    page.goto("/settings/user-management/no-such-tab")
+    expect(page.get_by_role("tab", name="Users (25)")).to_have_attribute("aria-selected", "true")
+
+
+def test_ids_too_long_for_a_file_name_or_with_nul_get_the_apps_pages(page: Page):
+    """The static server used to answer these with a bare plain-text 404."""
+    page.goto("/settings/api-keys/" + "k" * 300)
+    expect(page.get_by_role("heading", name="API key not found")).to_be_visible()
+    expect(page.get_by_role("link", name="Go to API keys")).to_be_visible()
+    page.goto("/settings/api-keys/abc%00def/metrics")
+    expect(page.get_by_role("heading", name="API key not found")).to_be_visible()
+    page.goto("/settings/policies/" + "p" * 300 + "/yaml")
+    expect(page.get_by_role("heading", name="Policy not found")).to_be_visible()
+    screenshot(page, "policy-not-found-long-id")
+    page.goto("/settings/policies/a%00b")
+    expect(page.get_by_role("heading", name="Policy not found")).to_be_visible()
+    expect(page.get_by_role("link", name="Back to policies")).to_be_visible()
+    page.goto("/settings/" + "x" * 300)
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+
+
+# Records, when <body> first appears, whether PF's dark theme class is already on <html>:
+# the theme must be applied before the first paint, not after hydration.
+_DARK_AT_FIRST_BODY = """
+new MutationObserver((_, observer) => {
+  if (document.body) {
+    window.__darkAtFirstBody = document.documentElement.classList.contains("pf-v6-theme-dark");
+    observer.disconnect();
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+DARK = re.compile(r"(^|\s)pf-v6-theme-dark(\s|$)")
+
+
+def _choose_theme(page: Page, label: str) -> None:
+    page.get_by_role("button", name=re.compile("^User menu")).click()
+    page.get_by_role("menuitem", name=re.compile(f"^{label}")).click()
+
+
+def _reload_then_expect(page: Page, *, dark: bool) -> None:
+    page.reload()
+    expect(page.get_by_role("heading", name="API keys", level=1)).to_be_visible()
+    html = page.locator("html")
+    expect(html).to_have_class(DARK) if dark else expect(html).not_to_have_class(DARK)
+    assert page.evaluate("window.__darkAtFirstBody") is dark  # already so before the first paint
+
+
+def test_dark_theme_persists_across_reloads_before_first_paint(page: Page):
+    page.add_init_script(_DARK_AT_FIRST_BODY)
+    page.goto("/settings/api-keys")
+    html = page.locator("html")
+    expect(page.get_by_role("heading", name="API keys", level=1)).to_be_visible()
+    expect(html).not_to_have_class(DARK)  # System, and Chromium prefers light here
+    _choose_theme(page, "Dark theme")
+    expect(html).to_have_class(DARK)
+    _reload_then_expect(page, dark=True)
+    page.get_by_role("button", name=re.compile("^User menu")).click()
+    expect(page.get_by_role("menuitem", name=re.compile("^Dark theme"))).to_contain_text("In use")
+    page.keyboard.press("Escape")
+    screenshot(page, "theme-dark-api-keys")
+
+    _choose_theme(page, "Light theme")
+    expect(html).not_to_have_class(DARK)
+    _reload_then_expect(page, dark=False)
+
+
+def test_system_theme_follows_the_operating_system(page: Page):
+    page.emulate_media(color_scheme="dark")
+    page.goto("/settings/policies")
+    _choose_theme(page, "System theme")
+    expect(page.locator("html")).to_have_class(DARK)
+    page.emulate_media(color_scheme="light")
+    expect(page.locator("html")).not_to_have_class(DARK)
+
+
+def test_pages_in_dark_mode_have_no_accessibility_violations(page: Page):
+    page.goto("/settings/api-keys")
+    _choose_theme(page, "Dark theme")
+    expect(page.locator("html")).to_have_class(DARK)
+    key_link = page.get_by_role("grid", name="API keys").get_by_role("row").nth(1).get_by_role("link").first
+    key_href = key_link.get_attribute("href")
+    assert_accessible(page)
+    pages = [
+        (key_href, "Details"),
+        (key_href + "/assets", "Assets"),
+        (key_href + "/metrics", "Metrics"),
+        (key_href + "/policies", "Policies"),
+        (key_href + "/settings", "Settings"),
+        ("/settings/policies", None),
+        ("/settings/policies/devs-budget-standard", "Details"),
+        ("/settings/policies/devs-budget-standard/api-keys", "API keys"),
+        ("/settings/policies/devs-budget-standard/yaml", "YAML"),
+        ("/settings/usage", None),
+        ("/settings/user-management/groups", "Groups (6)"),
+    ]
+    for url, tab in pages:
+        page.goto(url)
+        expect(page.locator("html")).to_have_class(DARK)
+        if tab:
+            expect(page.get_by_role("tab", name=tab, exact=True)).to_have_attribute("aria-selected", "true")
+        else:
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        assert_accessible(page)
+    screenshot(page, "theme-dark-user-management")
+    page.goto("/settings/usage")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    screenshot(page, "theme-dark-usage")

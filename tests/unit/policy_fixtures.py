@@ -8,9 +8,11 @@ import pytest
 from cryptography.fernet import Fernet
 
 from maas_ui import db
+from maas_ui.domain.identity import Actor
 
 SEED_NOW = datetime(2026, 6, 15, 12, 0, tzinfo=timezone.utc)
 ACTOR = "policy-tester@example.com"
+TESTER = Actor(username=ACTOR, display_name="Policy Tester")  # who the tests act as
 _SECRET = Fernet.generate_key().decode()
 
 
@@ -29,7 +31,6 @@ def policy_template_db(make_session_db_url) -> str:
 
 @pytest.fixture
 def seeded_url(policy_template_db, make_db_url, monkeypatch) -> str:
-    """A seeded database of this test's own; the audit actor is ACTOR."""
+    """A seeded database of this test's own."""
     monkeypatch.setenv("MAAS_SECRET_KEY", _SECRET)
-    monkeypatch.setenv("MAAS_DEMO_USER", ACTOR)
     return make_db_url("policies", template=policy_template_db)

@@ -92,11 +92,14 @@ def test_owner_required_and_existing():
 
 
 @pytest.mark.parametrize("value, message", [
-    ("0", "Token rate limit must be greater than 0. Leave it empty for no limit."),
-    ("-5", "Token rate limit must be greater than 0. Leave it empty for no limit."),
-    ("1.5", "Token rate limit must be a whole number."),
-    ("ten", "Token rate limit must be a whole number, e.g. 10000."),
-    ("1e3", "Token rate limit must be a whole number, e.g. 10000."),
+    ("0", "Token rate limit must be greater than 0."),
+    ("-5", "Token rate limit must be greater than 0."),
+    ("1.5", "Token rate limit must be a whole number, such as 10000."),
+    ("ten", "Token rate limit must be a whole number, such as 10000."),
+    ("1e3", "Token rate limit must be a whole number, such as 10000."),
+    ("1,2,3", "Token rate limit must be a whole number, such as 10000."),
+    ("\uff11\uff10\uff10", "Token rate limit must be typed with the digits 0-9."),
+    ("\u0661\u0660\u0660", "Token rate limit must be typed with the digits 0-9."),
     ("10000000000", "Token rate limit can be at most 1,000,000,000."),
 ])
 def test_token_limit(value, message):
@@ -105,10 +108,10 @@ def test_token_limit(value, message):
 
 
 @pytest.mark.parametrize("value, message", [
-    ("0", "Request rate limit must be greater than 0. Leave it empty for no limit."),
-    ("-1", "Request rate limit must be greater than 0. Leave it empty for no limit."),
-    ("2.5", "Request rate limit must be a whole number."),
-    ("abc", "Request rate limit must be a whole number, e.g. 10000."),
+    ("0", "Request rate limit must be greater than 0."),
+    ("-1", "Request rate limit must be greater than 0."),
+    ("2.5", "Request rate limit must be a whole number, such as 60."),
+    ("abc", "Request rate limit must be a whole number, such as 60."),
 ])
 def test_request_limit(value, message):
     _, errors = check(form(requests_per_minute=value))
@@ -116,11 +119,17 @@ def test_request_limit(value, message):
 
 
 @pytest.mark.parametrize("value, message", [
-    ("-1", "Budget limit can't be negative."),
-    ("-0.01", "Budget limit can't be negative."),
-    ("abc", "Budget limit must be an amount in USD, e.g. 250 or 99.50."),
-    ("nan", "Budget limit must be an amount in USD, e.g. 250 or 99.50."),
-    ("1.234", "Budget limit can have at most 2 decimal places."),
+    ("-1", "Budget limit must be greater than $0. Leave it empty for no limit."),
+    ("-0.01", "Budget limit must be greater than $0. Leave it empty for no limit."),
+    ("0", "Budget limit must be greater than $0. Leave it empty for no limit."),
+    ("abc", "Budget limit must be an amount in US dollars, such as 250 or 99.50."),
+    ("nan", "Budget limit must be an amount in US dollars, such as 250 or 99.50."),
+    ("1,2,3", "Budget limit must be an amount in US dollars, such as 250 or 99.50."),
+    ("$$5", "Budget limit must be an amount in US dollars, such as 250 or 99.50."),
+    ("1e3", "Budget limit must be an amount in US dollars, such as 250 or 99.50."),
+    ("1e-9", "Budget limit must be an amount in US dollars, such as 250 or 99.50."),
+    ("0.001", "Budget limit can't have fractions of a cent: use at most 2 decimal places."),
+    ("1.234", "Budget limit can't have fractions of a cent: use at most 2 decimal places."),
     ("99999999", "Budget limit can be at most $10,000,000."),
 ])
 def test_budget(value, message):
@@ -128,16 +137,21 @@ def test_budget(value, message):
     assert errors == {"budget_usd": message}
 
 
-def test_zero_budget_is_allowed():
-    data, errors = check(form(budget_usd="0"))
-    assert errors == {} and data.budget_usd == 0.0
+@pytest.mark.parametrize("value, stored", [("250", 250.0), ("$1,250.50", 1250.5), ("0.01", 0.01), (".5", 0.5)])
+def test_budget_amounts_are_stored_as_typed(value, stored):
+    data, errors = check(form(budget_usd=value))
+    assert errors == {} and data.budget_usd == stored
 
 
 def test_expiration_date():
     _, errors = check(form(expires_on="2026-06-14"))
     assert errors == {"expires_on": "Expiration date can't be in the past."}
     _, errors = check(form(expires_on="15/06/2026"))
-    assert errors == {"expires_on": "Enter the expiration date as YYYY-MM-DD."}
+    assert errors == {"expires_on": "Enter the expiration date as YYYY-MM-DD, such as 2030-12-31."}
+    # ISO week dates and basic-format dates are refused, not reinterpreted.
+    for text in ["2099-W01-1", "20270315", "2027-3-15", "2027-02-30", "\uff12\uff10\uff12\uff17-03-15"]:
+        _, errors = check(form(expires_on=text))
+        assert errors == {"expires_on": "Enter the expiration date as YYYY-MM-DD, such as 2030-12-31."}, text
     data, errors = check(form(expires_on="2026-06-15"))  # today: valid through the end of the day
     assert errors == {} and data.expires_on == TODAY
     # Editing a key that already expired keeps its own (past) date acceptable.

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.unit.api_key_fixtures import NOW, World, insert_key, world  # noqa: F401 (fixture)
+from tests.unit.api_key_fixtures import NOW, TESTER, World, insert_key, world  # noqa: F401 (fixture)
 from maas_ui.models import KeyStatus, OwnerKind
 from maas_ui.services import api_keys as svc
 from maas_ui.services.api_keys import KeyListQuery as Q
 
 
 def names(w: World, q: Q = Q(), now=NOW) -> list[str]:
-    with w.session() as s:
-        return [r.name for r in svc.list_keys(s, q, now=now).rows]
+    return [r.name for r in svc.list_keys(q, actor=TESTER, url=w.url, now=now).rows]
 
 
 def page(w: World, q: Q = Q(), now=NOW) -> svc.KeyPage:
-    with w.session() as s:
-        return svc.list_keys(s, q, now=now)
+    return svc.list_keys(q, actor=TESTER, url=w.url, now=now)
 
 
 def test_empty(world: World):
@@ -70,6 +68,24 @@ def test_expired_is_derived_from_the_date(world: World):
     assert sorted(names(world, Q(statuses=("active",)), now=later)) == ["forever"]
 
 
+def test_expiry_exactly_now_is_expired_in_label_filter_and_sort(world: World):
+    insert_key(world, "at-now", expires_at=NOW)
+    insert_key(world, "just-after", expires_at=NOW + timedelta(seconds=1))
+    assert {r.name: r.status for r in page(world).rows} == {"at-now": "Expired", "just-after": "Active"}
+    assert names(world, Q(statuses=("expired",))) == ["at-now"]
+    assert names(world, Q(statuses=("active",))) == ["just-after"]
+    assert names(world, Q(sort="status", descending=False)) == ["just-after", "at-now"]
+
+
+def test_status_sort_ranks_by_status_not_by_name(world: World):
+    # Names in the reverse of status order: ranking Expired (or Disabled) as Active would show.
+    insert_key(world, "a-disabled", status=KeyStatus.DISABLED)
+    insert_key(world, "b-expired", expires_at=NOW - timedelta(hours=1))
+    insert_key(world, "c-active")
+    assert names(world, Q(sort="status", descending=False)) == ["c-active", "b-expired", "a-disabled"]
+    assert names(world, Q(sort="status", descending=True)) == ["a-disabled", "b-expired", "c-active"]
+
+
 def test_status_and_owner_kind_filters(world: World):
     insert_key(world, "u-active")
     insert_key(world, "u-disabled", status=KeyStatus.DISABLED)
@@ -95,13 +111,12 @@ def test_search_by_name_is_case_insensitive_and_literal(world: World):
 
 
 def test_sorting(world: World):
-    a = insert_key(world, "bravo", owner=(OwnerKind.USER, world.users[2]), created_at=NOW - timedelta(days=1),
+    insert_key(world, "bravo", owner=(OwnerKind.USER, world.users[2]), created_at=NOW - timedelta(days=1),
                    last_used_at=NOW - timedelta(hours=1))
     insert_key(world, "Alpha", owner=(OwnerKind.GROUP, world.groups[1]), created_at=NOW - timedelta(days=3),
                status=KeyStatus.DISABLED)
     insert_key(world, "charlie", owner=(OwnerKind.USER, world.users[0]), created_at=NOW - timedelta(days=2),
                expires_at=NOW - timedelta(hours=1), last_used_at=NOW - timedelta(days=5))
-    assert a
     assert names(world, Q(sort="name", descending=False)) == ["Alpha", "bravo", "charlie"]
     assert names(world, Q(sort="name", descending=True)) == ["charlie", "bravo", "Alpha"]
     assert names(world, Q(sort="created", descending=True)) == ["bravo", "charlie", "Alpha"]

@@ -1,38 +1,47 @@
-"""The details page's tabs: one ordered list (spec order), tabs built elsewhere join by existing."""
+"""The details pages' tabs: one plain list per page, in the order routes declares."""
 
 from __future__ import annotations
 
-import sys
-import types
-
-import pytest
-import reflex as rx
-
-from maas_ui.pages import key_tabs
-from maas_ui.pages.key_tabs import KeyDetailsTab, ordered_tabs
-
-BUILT_IN = {s: KeyDetailsTab(s, s.title(), rx.fragment) for s in ("details", "assets", "settings")}
+from maas_ui import routes
+from maas_ui.components.details_page import route_tab, tab_on_load
+from maas_ui.pages import key_tabs, policy_details
+from maas_ui.pages.key_metrics_tab import KeyMetricsState
+from maas_ui.pages.key_policies_tab import KeyPoliciesTabState
 
 
-def test_only_existing_tabs_in_spec_order(monkeypatch):
-    monkeypatch.setitem(key_tabs.EXTERNAL_TAB_MODULES, "metrics", "maas_ui.pages.no_such_metrics_tab")
-    monkeypatch.setitem(key_tabs.EXTERNAL_TAB_MODULES, "policies", "maas_ui.pages.no_such_policies_tab")
-    assert [t.slug for t in ordered_tabs(BUILT_IN)] == ["details", "assets", "settings"]
+def test_key_tabs_are_the_routes_tabs_in_order():
+    assert [t.slug for t in key_tabs.TABS] == routes.API_KEY_TABS
+    assert [t.title for t in key_tabs.TABS] == ["Details", "Assets", "Metrics", "Policies", "Settings"]
 
 
-def test_external_tab_module_joins_at_its_place(monkeypatch):
-    module = types.ModuleType("fake_policies_tab")
-    module.TAB = KeyDetailsTab("policies", "Policies", rx.fragment)
-    monkeypatch.setitem(sys.modules, "fake_policies_tab", module)
-    monkeypatch.setitem(key_tabs.EXTERNAL_TAB_MODULES, "policies", "fake_policies_tab")
-    monkeypatch.setitem(key_tabs.EXTERNAL_TAB_MODULES, "metrics", "maas_ui.pages.no_such_metrics_tab")
-    assert [t.title for t in ordered_tabs(BUILT_IN)] == ["Details", "Assets", "Policies", "Settings"]
+def test_policy_tabs_are_the_routes_tabs_in_order():
+    assert [t.slug for t in policy_details.TABS] == routes.POLICY_TABS
+    assert [t.title for t in policy_details.TABS] == ["Details", "API keys", "YAML"]
 
 
-def test_a_broken_tab_module_is_an_error_not_a_silent_omission(monkeypatch):
-    module = types.ModuleType("fake_metrics_tab")
-    module.TAB = KeyDetailsTab("wrong-slug", "Metrics", rx.fragment)
-    monkeypatch.setitem(sys.modules, "fake_metrics_tab", module)
-    monkeypatch.setitem(key_tabs.EXTERNAL_TAB_MODULES, "metrics", "fake_metrics_tab")
-    with pytest.raises(TypeError):
-        ordered_tabs(BUILT_IN)
+def test_unknown_or_missing_tab_shows_the_first():
+    assert route_tab(key_tabs.TABS, "metrics") == "metrics"
+    assert route_tab(key_tabs.TABS, None) == "details"
+    assert route_tab(key_tabs.TABS, "no-such-tab") == "details"
+    assert route_tab(policy_details.TABS, "yaml") == "yaml"
+
+
+def test_only_tabs_with_a_loader_get_one_run():
+    assert tab_on_load(key_tabs.TABS, "metrics") is KeyMetricsState.load
+    assert tab_on_load(key_tabs.TABS, "policies") is KeyPoliciesTabState.load
+    assert tab_on_load(key_tabs.TABS, "details") is None
+
+
+def test_tab_urls_drop_the_first_tab():
+    assert routes.api_key_url("k1", "details") == "/settings/api-keys/k1"
+    assert routes.api_key_url("k1", "metrics", range="7d") == "/settings/api-keys/k1/metrics?range=7d"
+    assert routes.policy_url("p", "yaml") == "/settings/policies/p/yaml"
+    assert routes.user_management_url("users") == routes.USER_MANAGEMENT
+    assert routes.user_management_url("groups") == "/settings/user-management/groups"
+
+
+def test_plausible_ids():
+    assert routes.plausible_id("key-0123456789") and routes.plausible_id("devs-budget-standard")
+    assert routes.plausible_id("k" * 255) and not routes.plausible_id("k" * 256)
+    assert not routes.plausible_id("") and not routes.plausible_id(None)
+    assert not routes.plausible_id("a\x00b") and not routes.plausible_id("a\nb")

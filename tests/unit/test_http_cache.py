@@ -30,3 +30,30 @@ def test_html_is_revalidated():
 def test_assets_and_explicit_headers_untouched():
     assert b"cache-control" not in _run(b"application/javascript")
     assert _run(b"text/html", [(b"cache-control", b"max-age=5")])[b"cache-control"] == b"max-age=5"
+
+
+def _served_path(path: str, method: str = "GET") -> str:
+    from maas_ui.http_cache import serve_odd_paths_as_pages
+
+    seen = {}
+
+    async def app(scope, receive, send):
+        seen.update(path=scope["path"], raw_path=scope["raw_path"])
+
+    scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode()}
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, serve_odd_paths_as_pages(app)(scope, None, None)).result()
+    assert seen["raw_path"] == seen["path"].encode()
+    return seen["path"]
+
+
+def test_segments_the_file_server_cannot_look_up_become_a_stand_in():
+    assert _served_path("/settings/api-keys/" + "k" * 256) == "/settings/api-keys/_"
+    assert _served_path("/settings/policies/a\x00b/yaml") == "/settings/policies/_/yaml"
+    assert _served_path("/settings/api-keys/" + "é" * 128) == "/settings/api-keys/_"  # 256 bytes
+
+
+def test_ordinary_paths_untouched():
+    ok = "/settings/api-keys/" + "k" * 255
+    assert _served_path(ok) == ok
+    assert _served_path("/settings/policies/x") == "/settings/policies/x"

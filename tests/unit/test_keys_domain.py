@@ -15,7 +15,8 @@ NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
 
 def test_minted_secret_is_long_url_safe_and_unique():
     a, b = mint_secret(), mint_secret()
-    assert re.fullmatch(r"sk-[A-Za-z0-9_-]{40,}", a.plaintext)
+    assert re.fullmatch(r"sk-[A-Za-z0-9_-]{48}", a.plaintext)  # 48 characters: 288 bits
+    assert len(a.plaintext) == 51
     assert a.plaintext != b.plaintext
     assert a.sha256 == hash_secret(a.plaintext) and len(a.sha256) == 64
     assert a.prefix == a.plaintext[:7] and a.suffix == a.plaintext[-4:]

@@ -124,6 +124,14 @@ def test_budget_time_window_and_soft_throttle_are_annotations_and_comments():
         assert doc["metadata"]["labels"]["maas.opendatahub.io/policy"] == "devs-budget-standard"
 
 
+def test_hard_throttle_is_exported_as_hard():
+    f = facts(over_limit_behavior="hard")
+    text = manifests_yaml(f)
+    assert "soft throttle" not in text
+    docs = list(yaml.safe_load_all(text))
+    assert docs and all(d["metadata"]["annotations"]["maas.opendatahub.io/over-limit"] == "hard" for d in docs)
+
+
 def test_yaml_parses_back_to_the_same_documents():
     f = facts(all_models=False, models=(LLAMA,), description='Quotes " and : colons # and a hash')
     text = manifests_yaml(f, CATALOG)

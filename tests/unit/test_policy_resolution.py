@@ -1,4 +1,4 @@
-"""Effective policies of a key (pure): who is targeted, asset scope, inactive policies, tightest limits."""
+"""Effective policies of a key (pure): who is targeted, asset scope, inactive policies, limits in force."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from maas_ui.domain.policies import (
     Target,
     effective_policies,
     policy_applies,
-    tightest_limits,
 )
+from maas_ui.domain.limits import effective_limits
 
 GPT = AssetRef(1, "model", "gpt-oss-20b")
 GRANITE = AssetRef(2, "model", "granite-3.1b")
@@ -103,7 +103,6 @@ def test_inactive_policies_are_ignored():
     p = policy("retired", [DEVS], is_active=False, request_limit=1)
     key = user_key(groups={1})
     assert effective_policies([p], key) == []
-    assert tightest_limits([p], key)["requests"] is None
 
 
 def test_key_level_policy_comes_last_and_carries_the_keys_limits():
@@ -127,35 +126,9 @@ def test_policies_are_sorted_by_name_and_list_their_kinds_and_rules():
     assert rows[1].kinds == ("AuthPolicy", "RateLimitPolicy")
 
 
-def test_tightest_limit_normalises_windows():
-    daily = policy("daily", [DEVS], name="Daily tokens", request_limit=None,
-                   token_limit=200_000, token_window_value=1, token_window_unit="day")  # ~139 / min
-    minute = policy("minute", [DEVS], name="Minute tokens", request_limit=None,
-                    token_limit=1_000, token_window_value=1, token_window_unit="minute")
-    tight = tightest_limits([minute, daily], user_key(groups={1}, tokens_per_minute=5_000))
-    t = tight["tokens"]
-    assert (t.source_slug, t.source_name, t.label) == ("daily", "Daily tokens", "200,000 tokens / 1 day")
-    assert round(t.per_minute, 1) == 138.9
-    assert tight["requests"] is None and tight["budget"] is None
-
-
-def test_tightest_requests_and_budget_name_their_source():
-    hourly = policy("hourly", [DEVS], name="Hourly", request_limit=600, request_window_unit="hour")  # 10 / min
-    capped = policy("capped", [ALICE], name="Capped", budget_usd=80.0)  # 60 / min
-    tight = tightest_limits([hourly, capped], user_key(groups={1}, requests_per_minute=30, budget_usd=100.0))
-    assert (tight["requests"].source_slug, tight["requests"].label) == ("hourly", "600 requests / 1 hour")
-    assert (tight["budget"].source_slug, tight["budget"].label) == ("capped", "$80 / month")
-
-
-def test_the_keys_own_limit_wins_when_tighter_or_equal():
-    p = policy("devs", [DEVS], budget_usd=100.0)
-    tight = tightest_limits([p], user_key(groups={1}, requests_per_minute=60, budget_usd=50.0))
-    assert tight["requests"].key_level and tight["requests"].source_name == "API key limits"  # a tie: the key's
-    assert tight["budget"].key_level and tight["budget"].label == "$50"
-
-
-def test_limits_of_policies_that_do_not_apply_are_not_picked():
-    other = policy("data", [DATA], request_limit=1)
-    scoped = policy("llama", [DEVS], request_limit=2, all_models=False, models=(LLAMA,))
-    tight = tightest_limits([other, scoped], user_key(groups={1}, assets=(GPT,), requests_per_minute=100))
-    assert tight["requests"].key_level
+def test_limits_of_policies_that_do_not_apply_are_not_in_force():
+    other = policy("data", [DATA], request_limit=1)  # targets another group
+    scoped = policy("llama", [DEVS], request_limit=2, all_models=False, models=(LLAMA,))  # another model
+    (gpt,) = effective_limits([other, scoped], user_key(groups={1}, assets=(GPT,), requests_per_minute=100))
+    assert [(x.source_name, x.label) for x in gpt.limits] == [("API key limits", "100 requests / 1 min")]
+    assert gpt.tightest == gpt.limits

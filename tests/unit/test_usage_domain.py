@@ -182,6 +182,7 @@ def test_number_formats():
     assert u.format_compact(999) == "999" and u.format_compact(2_000_000) == "2M"
     assert u.format_int(1234567) == "1,234,567"
     assert u.format_usd(1234.5) == "$1,234.50" and u.format_usd(0.001) == "< $0.01" and u.format_usd(0) == "$0.00"
+    assert u.format_usd(0.01) == "$0.01" and u.format_usd(0.0099) == "< $0.01"  # the boundary
     assert u.format_ms(1234.4) == "1,234 ms"
 
 
