@@ -95,9 +95,10 @@ def clear(url: str | None = None) -> None:
         try:
             with conn.begin():
                 if engine.dialect.name == "postgresql":
-                    # RESTART IDENTITY: ids start at 1 again, as SQLite's do, so a reset reseeds alike.
+                    # RESTART IDENTITY: ids start at 1 again, as SQLite's do, so a reset reseeds alike;
+                    # CASCADE: rows of other tables that point at these (the gateway's requests) go too.
                     names = ", ".join(f'"{t.__tablename__}"' for t in _TABLES_CHILD_FIRST)
-                    conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY")
+                    conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
                 else:
                     for table in _TABLES_CHILD_FIRST:
                         conn.execute(SQLModel.metadata.tables[table.__tablename__].delete())
