@@ -95,8 +95,14 @@ def clear(url: str | None = None) -> None:
             conn.commit()  # end SQLAlchemy's autobegun transaction: pragmas apply outside one
         try:
             with conn.begin():
-                for table in _TABLES_CHILD_FIRST:
-                    conn.execute(SQLModel.metadata.tables[table.__tablename__].delete())
+                if engine.dialect.name == "postgresql":
+                    # RESTART IDENTITY: ids start at 1 again, as SQLite's do, so a reset reseeds alike;
+                    # CASCADE: rows of other tables that point at these (the gateway's requests) go too.
+                    names = ", ".join(f'"{t.__tablename__}"' for t in _TABLES_CHILD_FIRST)
+                    conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+                else:
+                    for table in _TABLES_CHILD_FIRST:
+                        conn.execute(SQLModel.metadata.tables[table.__tablename__].delete())
         finally:
             if sqlite:
                 conn.exec_driver_sql("PRAGMA foreign_keys=ON")

@@ -52,6 +52,7 @@ MEASURES = SUM_FIELDS + ("latency_ms_max",)
 # What usage_daily sums beyond MEASURES' sums: throttled requests and the latency histogram.
 DAILY_EXTRA_SUMS = ("throttled",) + BUCKET_COLUMNS
 SERIES_FIELDS = ("requests", "errors", "input_tokens", "output_tokens", "cost_usd")
+INT_MEASURES = ("requests", "errors", "input_tokens", "output_tokens")
 CARD_FIELDS = SERIES_FIELDS  # what the four cards need
 
 OWNER_KIND_LABEL = {OwnerKind.USER: "User", OwnerKind.GROUP: "Group", OwnerKind.SERVICE_ACCOUNT: "Service account"}
@@ -75,6 +76,13 @@ def _sum_columns(source, fields=SUM_FIELDS, with_max: bool = True) -> list:
     if with_max:
         cols.append(func.coalesce(func.max(source.c.latency_ms_max), 0).label("latency_ms_max"))
     return cols
+
+
+def _measure_types(df: pd.DataFrame) -> pd.DataFrame:
+    """Plain int64/float64 measure columns: PostgreSQL returns sums of BIGINT sums as NUMERIC
+    (Python Decimal), which neither mixes with floats nor compares with numpy integers."""
+    present = [f for f in MEASURES if f in df.columns]
+    return df.astype({f: "int64" if f in INT_MEASURES else "float64" for f in present})
 
 
 def _in_spans(col, spans: list[Span]):
@@ -158,8 +166,10 @@ def refresh_daily(conn: Connection, start: datetime | None = None, end: datetime
         .where(*cond)
         .group_by(U.c.key_id, U.c.asset_id, day)
     )
+    # preserve_rowcount: SQLAlchemy only promises an INSERT's rowcount when asked (-1 on psycopg).
     result = conn.execute(insert(D).from_select(["key_id", "asset_id", "day_start", *MEASURES, *DAILY_EXTRA_SUMS],
-                                                source))
+                                                source),
+                          execution_options={"preserve_rowcount": True})
     return result.rowcount or 0
 
 
@@ -270,7 +280,7 @@ def _derive(df: pd.DataFrame) -> pd.DataFrame:
 
 def by_asset(conn: Connection, window: TimeWindow, key_id: int | None = None) -> pd.DataFrame:
     stmt = _aggregate(window, key_id, ("asset_id",))
-    df = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["asset_id", *MEASURES])
+    df = _measure_types(pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["asset_id", *MEASURES]))
     return _asset_frame(conn, df)
 
 
@@ -313,7 +323,7 @@ def breakdowns(conn: Connection, window: TimeWindow) -> dict[str, pd.DataFrame]:
         agg("group", group_rows.c.gid, group_rows),
         agg("total", None, ka, group=False),
     )
-    df = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["dim", "id", *MEASURES])
+    df = _measure_types(pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["dim", "id", *MEASURES]))
     out = {}
     for dim in ("key", "asset", "user", "group", "total"):
         part = df[df["dim"] == dim].drop(columns="dim").reset_index(drop=True)

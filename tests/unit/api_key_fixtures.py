@@ -1,4 +1,4 @@
-"""Shared fixtures of the API key unit tests: a migrated temporary SQLite database with a small world."""
+"""Shared fixtures of the API key unit tests: a migrated temporary database with a small world."""
 
 from __future__ import annotations
 
@@ -42,8 +42,8 @@ _counter = itertools.count()
 
 
 @pytest.fixture
-def world(tmp_path, monkeypatch) -> World:
-    url = f"sqlite:///{tmp_path / 'keys.db'}"
+def world(make_db_url, monkeypatch) -> World:
+    url = make_db_url("keys")
     key = Fernet.generate_key()
     monkeypatch.setenv("MAAS_SECRET_KEY", key.decode())
     db.migrate(url)
