@@ -245,9 +245,10 @@ class UsagePageView:
 
 
 def usage_page_view(selection: RangeSelection, now: datetime, metrics_href: Callable[[str, RangeSelection], str],
-                    url: str | None = None) -> UsagePageView:
+                    url: str | None = None, *, key_ids: list[int] | None = None) -> UsagePageView:
+    """`key_ids`: the keys whose usage the viewer may see (None: all)."""
     window = selection.window(now)
-    ov = svc.usage_overview(window, url)
+    ov = svc.usage_overview(window, url, key_ids=key_ids)
     cols = _series_columns(ov.series)
     users, groups, keys = ov.by_user, ov.by_group, ov.by_key
     top_users = users.head(TOP_USERS_IN_CHART)

@@ -22,6 +22,8 @@ from maas_ui.components.usage_parts import (
     time_range_toolbar, window_caption,
 )
 from maas_ui.domain.usage import RangeSelection
+from maas_ui.identity import acting_user
+from maas_ui.services import access
 from maas_ui.services import usage as svc
 from maas_ui.settings import perses_dashboard_url_template
 from maas_ui.usage_view import MetricCard, ModelRow
@@ -58,7 +60,8 @@ class KeyMetricsState(RangeStateMixin, rx.State):
         key = svc.find_key(public_id) if public_id else None
         self.loaded_key = public_id
         self.dashboard_url = perses_url(public_id)
-        if key is None:
+        scope = access.usage_key_scope(acting_user(self)) if key is not None else None
+        if key is None or (scope is not None and key.id not in scope):  # AI engineers: their own keys only
             self.found, self.loading = False, False
             return
         view = usage_view.key_metrics_view(key.id, selection, datetime.now(timezone.utc))

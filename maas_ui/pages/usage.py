@@ -21,6 +21,8 @@ from maas_ui.components.usage_parts import (
 from maas_ui import usage_view
 from maas_ui.domain import usage as u
 from maas_ui.domain.usage import RangeSelection
+from maas_ui.identity import acting_user
+from maas_ui.services import access
 from maas_ui.services import usage as svc
 from maas_ui.usage_view import ConsumerRow, MetricCard, ModelRow, consumers_csv
 
@@ -47,6 +49,7 @@ class UsageState(RangeStateMixin, rx.State):
     show_top: str = "10"
     # Backend only (never sent to the browser): every key's row, for "Show" and the CSV.
     _all_consumers: list[ConsumerRow] = []
+    _key_scope: list[int] | None = None
 
     def _range_url(self, selection: RangeSelection) -> str:
         return routes.usage_url(**selection.to_query())
@@ -61,7 +64,8 @@ class UsageState(RangeStateMixin, rx.State):
         self.loading = True
         yield
         now = datetime.now(timezone.utc)
-        view = usage_view.usage_page_view(selection, now, _metrics_href)
+        self._key_scope = access.usage_key_scope(acting_user(self))  # AI engineers: their own keys
+        view = usage_view.usage_page_view(selection, now, _metrics_href, key_ids=self._key_scope)
         self.window_text, self.bucket_text = view.window_text, view.bucket_text
         self.has_usage = view.has_usage
         self.cards = view.cards
@@ -77,7 +81,7 @@ class UsageState(RangeStateMixin, rx.State):
         yield
         # Second step: the change against the previous period of the same length.
         window = selection.window(now)
-        previous = svc.previous_totals(window)
+        previous = svc.previous_totals(window, key_ids=self._key_scope)
         self.cards = usage_view.metric_cards(view.totals, previous, usage_view.compare_label(selection, window))
 
     @rx.event

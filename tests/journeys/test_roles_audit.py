@@ -1,0 +1,118 @@
+"""Journeys: switching to an AI engineer (what is visible, what is refused by URL, nothing changed)
+and the Audit log page (a change made here appears with its diff; filters; CSV)."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.journeys.conftest import assert_accessible, screenshot, wait_for_app
+
+
+def _switch_to_engineer(page: Page) -> str:
+    """Switch user to the first AI engineer in the list; returns their full name."""
+    page.get_by_role("button", name=re.compile("^User menu")).click()
+    page.get_by_role("menuitem", name="Switch user").click()
+    dialog = page.get_by_role("dialog", name="Switch user")
+    row = dialog.get_by_role("row").filter(has_text="AI engineer").first
+    name = row.get_by_role("cell").first.inner_text()
+    row.get_by_role("button", name=f"Switch to {name}").click()
+    expect(page.get_by_role("button", name=re.compile("^User menu"))).to_contain_text("AI engineer")
+    return name
+
+
+def _first_key(page: Page) -> tuple[str, str]:
+    """(name, URL) of the first key listed."""
+    link = page.get_by_role("grid", name="API keys").get_by_role("row").nth(1).get_by_role("link").first
+    return link.inner_text(), link.get_attribute("href")
+
+
+def test_engineer_sees_own_keys_and_is_refused_others_by_url(page: Page):
+    page.goto("/settings/api-keys?sort=created")
+    wait_for_app(page)
+    expect(page.get_by_role("button", name=re.compile("^User menu"))).to_contain_text("Platform admin")
+    admin_rows = page.get_by_role("grid", name="API keys").get_by_role("row")
+    expect(admin_rows.nth(1)).to_be_visible()
+    # Remember every key an admin sees on the first page, with their owners.
+    admin_keys = {}
+    for i in range(1, admin_rows.count()):
+        link = admin_rows.nth(i).get_by_role("link").first
+        admin_keys[link.get_attribute("href")] = link.inner_text()
+
+    name = _switch_to_engineer(page)
+    page.reload()
+    wait_for_app(page)
+    menu = page.get_by_role("button", name=re.compile("^User menu"))
+    expect(menu).to_contain_text(name)  # the choice survives a reload
+    expect(menu).to_contain_text("AI engineer")
+    rows = page.get_by_role("grid", name="API keys").get_by_role("row")
+    visible = set()
+    for i in range(1, rows.count()):
+        visible.add(rows.nth(i).get_by_role("link").first.get_attribute("href"))
+    hidden = [href for href in admin_keys if href not in visible]
+    assert hidden, "an AI engineer should not see every key an admin sees"
+    screenshot(page, "roles-engineer-api-keys")
+
+    # Another person's key by URL: refused, with a way back, and nothing about the key shown.
+    page.goto(hidden[0])
+    expect(page.get_by_role("heading", name="You do not have access")).to_be_visible()
+    expect(page.get_by_text(admin_keys[hidden[0]], exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="Delete")).to_have_count(0)
+    screenshot(page, "roles-no-access")
+    assert_accessible(page)
+    page.get_by_role("link", name="Go to API keys").click()
+    expect(page).to_have_url(re.compile(r"/settings/api-keys$"))
+
+    # Policies are read-only: no Create policy.
+    page.goto("/settings/policies")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Policies", level=1)).to_be_visible()
+    expect(page.get_by_role("button", name="Create policy")).to_have_count(0)
+
+
+def test_audit_log_shows_a_change_with_its_diff_filters_and_csv(page: Page):
+    page.goto("/settings/api-keys")
+    wait_for_app(page)
+    name, href = _first_key(page)
+    page.goto(href)
+    wait_for_app(page)
+    toggle = page.get_by_role("button", name="Disable")
+    action = "API key disabled"
+    if toggle.count() == 0:
+        toggle = page.get_by_role("button", name="Enable")
+        action = "API key enabled"
+    toggle.click()
+    expect(page.get_by_text(re.compile(r"API key .* (en|dis)abled"))).to_be_visible()
+
+    page.get_by_role("navigation", name="Global").get_by_role("link", name="Audit log").click()
+    expect(page).to_have_url(re.compile(r"/settings/audit-log$"))
+    table = page.get_by_role("grid", name="Audit log")
+    first = table.get_by_role("row").nth(1)
+    expect(first).to_contain_text(action)
+    expect(first).to_contain_text("status")
+    expect(first.get_by_role("link", name=href.rsplit("/", 1)[-1])).to_be_visible()  # a link while it exists
+    screenshot(page, "audit-log")
+    assert_accessible(page)
+
+    # Filter by action: only that action remains.
+    page.get_by_role("button", name="All actions, action filter").click()
+    page.get_by_role("option", name=action).click()
+    rows = table.get_by_role("row")
+    expect(rows.nth(1)).to_contain_text(action)
+    for i in range(1, rows.count()):
+        expect(rows.nth(i)).to_contain_text(action)
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export CSV").click()
+    text = open(download.value.path(), encoding="utf-8").read()
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("Time (UTC),Actor,Action,Entity kind,Entity ID,Summary,Changes")
+    assert action in lines[1] and href.rsplit("/", 1)[-1] in lines[1] and "status" in lines[1]
+    assert all(action in line for line in lines[1:])
+
+    # Dark theme: the page and its table pass axe too.
+    page.get_by_role("button", name=re.compile("^User menu")).click()
+    page.get_by_role("menuitem", name="Dark theme").click()
+    expect(page.locator("html")).to_have_class(re.compile("pf-v6-theme-dark"))
+    assert_accessible(page)
