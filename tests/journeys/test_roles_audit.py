@@ -16,7 +16,7 @@ def _switch_to_engineer(page: Page) -> str:
     page.get_by_role("menuitem", name="Switch user").click()
     dialog = page.get_by_role("dialog", name="Switch user")
     row = dialog.get_by_role("row").filter(has_text="AI engineer").first
-    name = row.get_by_role("cell").first.inner_text()
+    name = row.locator("td").first.inner_text()
     row.get_by_role("button", name=f"Switch to {name}").click()
     expect(page.get_by_role("button", name=re.compile("^User menu"))).to_contain_text("AI engineer")
     return name
@@ -115,4 +115,8 @@ def test_audit_log_shows_a_change_with_its_diff_filters_and_csv(page: Page):
     page.get_by_role("button", name=re.compile("^User menu")).click()
     page.get_by_role("menuitem", name="Dark theme").click()
     expect(page.locator("html")).to_have_class(re.compile("pf-v6-theme-dark"))
+    page.reload()  # as the shell's dark-mode journey does: axe on a page drawn dark, not mid-transition
+    expect(page.locator("html")).to_have_class(re.compile("pf-v6-theme-dark"))
+    expect(page.get_by_role("grid", name="Audit log")).to_be_visible()
+    screenshot(page, "audit-log-dark")
     assert_accessible(page)
