@@ -2,7 +2,7 @@
 Audit log page's filters (actor, action, entity)
 
 Revision ID: 0011_audit
-Revises: 0006_folded_names
+Revises: 0007_gateway
 """
 from typing import Sequence, Union
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_audit"
-down_revision: Union[str, None] = "0006_folded_names"
+down_revision: Union[str, None] = "0007_gateway"  # was 0006_folded_names; follows main's gateway migration
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

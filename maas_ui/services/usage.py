@@ -30,6 +30,7 @@ from sqlalchemy import BigInteger, Integer, and_, cast, delete, extract, func, i
 from sqlalchemy.engine import Connection
 
 from maas_ui import db
+from maas_ui.domain.latency import BUCKET_COLUMNS
 from maas_ui.domain.usage import Span, TimeWindow, Totals, split_window, success_rate, tokens_per_second
 from maas_ui.models import (
     AiAsset, ApiKey, AssetKind, Group, GroupMembership, OwnerKind, ServiceAccount, UsageDaily, UsageRollup, User,
@@ -46,6 +47,8 @@ SAS = ServiceAccount.__table__
 
 SUM_FIELDS = ("requests", "errors", "input_tokens", "output_tokens", "cost_usd", "latency_ms_sum")
 MEASURES = SUM_FIELDS + ("latency_ms_max",)
+# What usage_daily sums beyond MEASURES' sums: throttled requests and the latency histogram.
+DAILY_EXTRA_SUMS = ("throttled",) + BUCKET_COLUMNS
 SERIES_FIELDS = ("requests", "errors", "input_tokens", "output_tokens", "cost_usd")
 CARD_FIELDS = SERIES_FIELDS  # what the four cards need
 
@@ -142,11 +145,13 @@ def refresh_daily(conn: Connection, start: datetime | None = None, end: datetime
         dcond.append(D.c.day_start < last)
     conn.execute(delete(D).where(*dcond))
     source = (
-        select(U.c.key_id, U.c.asset_id, day, *[func.sum(U.c[f]) for f in SUM_FIELDS], func.max(U.c.latency_ms_max))
+        select(U.c.key_id, U.c.asset_id, day, *[func.sum(U.c[f]) for f in SUM_FIELDS], func.max(U.c.latency_ms_max),
+               *[func.sum(U.c[f]) for f in DAILY_EXTRA_SUMS])
         .where(*cond)
         .group_by(U.c.key_id, U.c.asset_id, day)
     )
-    result = conn.execute(insert(D).from_select(["key_id", "asset_id", "day_start", *MEASURES], source))
+    result = conn.execute(insert(D).from_select(["key_id", "asset_id", "day_start", *MEASURES, *DAILY_EXTRA_SUMS],
+                                                source))
     return result.rowcount or 0
 
 
@@ -351,7 +356,7 @@ def key_usage(key_id: int, window: TimeWindow, url: str | None = None) -> KeyUsa
             window=window,
             totals=current,
             previous=previous,
-            series=series(conn, window, key_id),
+            series=series(conn, window, key_id, SERIES_FIELDS + ("throttled",)),
             by_asset=by_asset(conn, window, key_id),
         )
 
@@ -452,7 +457,7 @@ def usage_overview(window: TimeWindow, url: str | None = None, *, compare: bool 
     those keys' usage (the viewer's scope, services.access.usage_key_scope; None: all)."""
     # The page charts requests over time only (tokens go by user, group and key): two sums per hour.
     jobs = [lambda conn: _overview_breakdowns(conn, window, key_ids),
-            lambda conn: series(conn, window, fields=("requests", "errors"), key_ids=key_ids)]
+            lambda conn: series(conn, window, fields=("requests", "errors", "throttled"), key_ids=key_ids)]
     if compare:
         jobs.append(lambda conn: window_totals(conn, window.previous(), cards_only=True, key_ids=key_ids))
     results = _run_concurrently(url, *jobs)
@@ -477,3 +482,53 @@ def previous_totals(window: TimeWindow, url: str | None = None, key_id: int | No
     (latency is not summed: zero in the result)."""
     with _connect(url) as conn:
         return window_totals(conn, window.previous(), key_id, cards_only=True, key_ids=key_ids)
+
+
+# Gateway figures: latency percentiles, throughput, throttled -----------------------------------
+PERFORMANCE_FIELDS = ("requests", "throttled", "output_tokens", "latency_ms_sum") + BUCKET_COLUMNS
+
+
+@dataclass(frozen=True)
+class Performance:
+    """Latency histogram and throughput of a window (or of the current hour)."""
+
+    requests: int = 0
+    throttled: int = 0
+    output_tokens: int = 0
+    latency_ms_sum: float = 0.0
+    latency_ms_max: float = 0.0
+    histogram: tuple[int, ...] = ()
+
+
+def _performance(row) -> Performance:
+    if row is None:
+        return Performance()
+    m = row._mapping
+    return Performance(
+        requests=int(m.get("requests") or 0), throttled=int(m.get("throttled") or 0),
+        output_tokens=int(m.get("output_tokens") or 0), latency_ms_sum=float(m.get("latency_ms_sum") or 0.0),
+        latency_ms_max=float(m.get("latency_ms_max") or 0.0),
+        histogram=tuple(int(m.get(c) or 0) for c in BUCKET_COLUMNS),
+    )
+
+
+def performance(window: TimeWindow, key_id: int | None = None, url: str | None = None, *,
+                key_ids: Sequence[int] | None = None) -> Performance:
+    """Latency histogram, throttled requests and output tokens over the window (hourly edges + days).
+    `key_ids`: only those keys (the viewer's scope; None: all)."""
+    with _connect(url) as conn:
+        return _performance(conn.execute(_aggregate(window, key_id, (), PERFORMANCE_FIELDS, with_max=True,
+                                                    key_ids=key_ids)).first())
+
+
+def current_hour(now: datetime, key_id: int | None = None, url: str | None = None, *,
+                 key_ids: Sequence[int] | None = None) -> Performance:
+    """The hour in progress (live gateway traffic), which the range windows leave out until it ends."""
+    start = now.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    cond = [U.c.hour_start == start]
+    if key_id is not None:
+        cond.append(U.c.key_id == key_id)
+    if key_ids is not None:
+        cond.append(U.c.key_id.in_(list(key_ids)))
+    with _connect(url) as conn:
+        return _performance(conn.execute(select(*_sum_columns(U, PERFORMANCE_FIELDS, True)).where(*cond)).first())
