@@ -170,10 +170,8 @@ def _changes(row: rx.Var) -> rx.Component:
 
 
 def _entity(row: rx.Var) -> rx.Component:
-    href = rx.cond(row.entity_kind == "api_key", routes.API_KEYS + "/" + row.entity_id,
-                   routes.POLICIES + "/" + row.entity_id)
     name = rx.el.span(row.entity_kind_label, ": ", rx.cond(
-        row.entity_exists, link(row.entity_id, href=href), rx.el.span(row.entity_id)))
+        row.entity_href != "", link(row.entity_id, href=row.entity_href), rx.el.span(row.entity_id)))
     return rx.el.div(name, rx.el.div(rx.el.small(row.summary, class_name="pf-v6-u-text-color-subtle")))
 
 

@@ -21,6 +21,7 @@ from maas_ui.pages.policy_delete import DeletePolicyState, policy_delete_modal
 from maas_ui.pages.policy_form import PolicyFormState, go_to_policy, policy_form_modal
 from maas_ui.domain.roles import Permission, PermissionDenied
 from maas_ui.identity import acting_user
+from maas_ui.services import audit
 from maas_ui.services import policies as svc
 
 EXPORT_COMMAND = "python -m maas_ui.export --out <dir>"
@@ -90,6 +91,8 @@ class PolicyDetailsState(rx.State):
 
     @rx.event
     def download_yaml(self):
+        audit.record_event(acting_user(self), "manifests.export", "policy", self.slug,
+                           f"Downloaded the Kuadrant manifests of policy {self.slug}")
         return rx.download(data=self.yaml_text, filename=f"{self.slug}.yaml")
 
 

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
-from maas_ui import db
+from maas_ui import db, routes
 from maas_ui.domain import audit as dom
 from maas_ui.domain.identity import Actor
 from maas_ui.domain.key_format import exact_time
@@ -90,7 +90,8 @@ class AuditRow:
     entity_kind: str
     entity_kind_label: str
     entity_id: str
-    entity_exists: bool  # the page links to it only then
+    entity_exists: bool
+    entity_href: str  # its page while it exists, else ""
     summary: str
     changes: list[FieldChangeView]
 
@@ -154,7 +155,9 @@ def _row(e: AuditLog, existing: set[tuple[str, str]]) -> AuditRow:
         id=e.id, at=exact_time(at), at_iso=at.isoformat(), actor=e.actor, action=e.action,
         action_label=dom.action_label(e.action), entity_kind=e.entity_kind,
         entity_kind_label=dom.entity_kind_label(e.entity_kind), entity_id=e.entity_id,
-        entity_exists=(e.entity_kind, e.entity_id) in existing, summary=e.summary,
+        entity_exists=(e.entity_kind, e.entity_id) in existing,
+        entity_href=routes.entity_url(e.entity_kind, e.entity_id) if (e.entity_kind, e.entity_id) in existing else "",
+        summary=e.summary,
         changes=[FieldChangeView(c.field, c.old, c.new) for c in dom.field_changes(e.changes)],
     )
 
@@ -176,6 +179,11 @@ def list_entries(query: AuditQuery | None = None, *, actor: Actor, url: str | No
         return AuditPage([_row(e, existing) for e in entries], total, page, q.per_page, actors)
 
 
+def _cell(value: str) -> str:
+    """A spreadsheet must not run a key name such as "=HYPERLINK(...)" as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 CSV_COLUMNS = ["Time (UTC)", "Actor", "Action", "Entity kind", "Entity ID", "Summary", "Changes"]
 
 
@@ -191,7 +199,7 @@ def entries_csv(query: AuditQuery | None = None, *, actor: Actor, url: str | Non
         for e in s.exec(select(AuditLog).where(*conds).order_by(AuditLog.at.desc(), AuditLog.id.desc())
                         .limit(CSV_MAX_ROWS)).all():
             at = e.at if e.at.tzinfo else e.at.replace(tzinfo=timezone.utc)
-            w.writerow([at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"), e.actor,
-                        dom.action_label(e.action), dom.entity_kind_label(e.entity_kind), e.entity_id,
-                        e.summary, e.changes])
+            w.writerow([_cell(c) for c in (
+                at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"), e.actor, dom.action_label(e.action),
+                dom.entity_kind_label(e.entity_kind), e.entity_id, e.summary, e.changes)])
     return out.getvalue()

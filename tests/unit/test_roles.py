@@ -244,3 +244,7 @@ def test_proxy_mode_trusts_forwarded_headers_only_then(configured, monkeypatch):
     signed_in = audit.list_entries(audit.AuditQuery(action="user.sign_in"), actor=configured.admin,
                                    url=configured.url).rows
     assert [r.actor for r in signed_in].count("kube:admin") == 2  # connections p-1 and p-2
+
+
+def test_csv_cells_never_start_a_formula():
+    assert audit._cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and audit._cell("plain") == "plain"
