@@ -10,16 +10,26 @@ from playwright.sync_api import Page, expect
 from tests.journeys.conftest import assert_accessible, screenshot, wait_for_app
 
 
-def _switch_to_engineer(page: Page) -> str:
-    """Switch user to the first AI engineer in the list; returns their full name."""
+def _open_switch_user(page: Page):
     page.get_by_role("button", name=re.compile("^User menu")).click()
     page.get_by_role("menuitem", name="Switch user").click()
     dialog = page.get_by_role("dialog", name="Switch user")
-    row = dialog.get_by_role("row").filter(has_text="AI engineer").first
+    expect(dialog).to_be_visible()
+    return dialog
+
+
+def _switch_to(page: Page, role: str) -> str:
+    """Switch user to the first person with `role` in the list; returns their full name."""
+    dialog = _open_switch_user(page)
+    row = dialog.get_by_role("row").filter(has_text=role).filter(has=page.get_by_role("button")).first
     name = row.locator("td").first.inner_text()
     row.get_by_role("button", name=f"Switch to {name}").click()
-    expect(page.get_by_role("button", name=re.compile("^User menu"))).to_contain_text("AI engineer")
+    expect(page.get_by_role("button", name=re.compile("^User menu"))).to_contain_text(role)
     return name
+
+
+def _switch_to_engineer(page: Page) -> str:
+    return _switch_to(page, "AI engineer")
 
 
 def _first_key(page: Page) -> tuple[str, str]:
@@ -39,6 +49,17 @@ def test_engineer_sees_own_keys_and_is_refused_others_by_url(page: Page):
     for i in range(1, admin_rows.count()):
         link = admin_rows.nth(i).get_by_role("link").first
         admin_keys[link.get_attribute("href")] = link.inner_text()
+
+    # The Switch user dialog: every person with their role; axe-clean; Escape closes it unchanged.
+    dialog = _open_switch_user(page)
+    expect(dialog.get_by_role("row").filter(has_text="Platform admin")).not_to_have_count(0)
+    expect(dialog.get_by_role("row").filter(has_text="AI engineer")).not_to_have_count(0)
+    expect(dialog.get_by_text("Current user")).to_have_count(1)
+    screenshot(page, "roles-switch-user")
+    assert_accessible(page)
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("^User menu"))).to_contain_text("Platform admin")
 
     name = _switch_to_engineer(page)
     page.reload()
@@ -63,12 +84,24 @@ def test_engineer_sees_own_keys_and_is_refused_others_by_url(page: Page):
     assert_accessible(page)
     page.get_by_role("link", name="Go to API keys").click()
     expect(page).to_have_url(re.compile(r"/settings/api-keys$"))
+    # Its tabs are refused too (no figures of another person's key reach the page).
+    page.goto(hidden[0] + "/metrics")
+    expect(page.get_by_role("heading", name="You do not have access")).to_be_visible()
 
     # Policies are read-only: no Create policy.
     page.goto("/settings/policies")
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Policies", level=1)).to_be_visible()
     expect(page.get_by_role("button", name="Create policy")).to_have_count(0)
+
+    # Back as an admin: the refused key is there, unchanged, and nothing was recorded about it.
+    _switch_to(page, "Platform admin")
+    page.goto(hidden[0])
+    expect(page.get_by_role("heading", name=admin_keys[hidden[0]], level=1)).to_be_visible()
+    page.goto("/settings/audit-log")
+    table = page.get_by_role("grid", name="Audit log")
+    expect(table.get_by_role("row").nth(1)).to_contain_text("User switched")
+    expect(table.get_by_text(hidden[0].rsplit("/", 1)[-1])).to_have_count(0)
 
 
 def test_audit_log_shows_a_change_with_its_diff_filters_and_csv(page: Page):
