@@ -27,6 +27,7 @@ ENTITY_KINDS: dict[str, EntityKind] = {k.slug: k for k in (
     EntityKind("tier", "Tier"),
     EntityKind("user", "User"),
     EntityKind("manifests", "Manifests"),
+    EntityKind("database", "Database"),
 )}
 
 # action -> label, in the filter's order. Services record these strings.
@@ -54,6 +55,7 @@ ACTIONS: dict[str, str] = {
     "user.switch": "User switched",
     "user.sign_in": "User signed in",
     "manifests.export": "Manifests exported",
+    "seed.demo_data": "Demo data seeded",
 }
 
 
