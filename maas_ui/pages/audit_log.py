@@ -1,7 +1,7 @@
 """Audit log: /settings/audit-log. Who changed what, when, field by field. Read-only.
 
-Filters (actor, action, entity kind, time range), pagination and a CSV of everything the filters
-match. Admins see every entry; AI engineers the entries about their own keys and their own actions
+Filters (actor, action, entity kind, time range) and the page live in the URL
+(?actor=…&action=…&entity=…&range=7d&page=2); a CSV holds everything the filters match. Admins see every entry; AI engineers the entries about their own keys and their own actions
 (services/audit.py).
 """
 
@@ -51,46 +51,52 @@ class AuditLogState(rx.State):
         self.rows, self.total, self.page, self.actors = result.rows, result.total, result.page, result.actors
         self.loaded = True
 
+    def _go(self, **changes):
+        """Filters and page live in the URL (reload, back and shared links keep them)."""
+        query = {"actor": self.actor_filter, "action": self.action_filter, "entity": self.kind_filter,
+                 "range": self.range_filter, "page": str(self.page), "per_page": str(self.per_page)} | changes
+        defaults = {"actor": "", "action": "", "entity": "", "range": "all", "page": "1", "per_page": "20"}
+        return rx.redirect(routes.audit_log_url(**{k: v for k, v in query.items() if v != defaults[k]}))
+
     @rx.event
     def load(self):
+        q = dict(self.router.url.query_parameters)
+        self.actor_filter = str(q.get("actor", "")).strip()
+        self.action_filter = q.get("action", "") if q.get("action", "") in dom.ACTIONS else ""
+        self.kind_filter = q.get("entity", "") if q.get("entity", "") in dom.ENTITY_KINDS else ""
+        self.range_filter = q.get("range", "all") if q.get("range", "all") in RANGES else "all"
+        self.page = int(q["page"]) if str(q.get("page", "")).isdigit() and int(q["page"]) > 0 else 1
+        per_page = int(q["per_page"]) if str(q.get("per_page", "")).isdigit() else 20
+        self.per_page = per_page if per_page in svc.PAGE_SIZES else 20
         self._reload()
 
     @rx.event
     def set_actor(self, value: str):
-        self.actor_filter, self.page = ("" if value == "__any" else value), 1
-        self._reload()
+        return self._go(actor="" if value == "__any" else value, page="1")
 
     @rx.event
     def set_action(self, value: str):
-        self.action_filter, self.page = (value if value in dom.ACTIONS else ""), 1
-        self._reload()
+        return self._go(action=value if value in dom.ACTIONS else "", page="1")
 
     @rx.event
     def set_kind(self, value: str):
-        self.kind_filter, self.page = (value if value in dom.ENTITY_KINDS else ""), 1
-        self._reload()
+        return self._go(entity=value if value in dom.ENTITY_KINDS else "", page="1")
 
     @rx.event
     def set_range(self, value: str):
-        self.range_filter, self.page = (value if value in RANGES else "all"), 1
-        self._reload()
+        return self._go(range=value if value in RANGES else "all", page="1")
 
     @rx.event
     def clear_filters(self):
-        self.actor_filter = self.action_filter = self.kind_filter = ""
-        self.range_filter, self.page = "all", 1
-        self._reload()
+        return rx.redirect(routes.AUDIT_LOG)
 
     @rx.event
     def set_page(self, page: int):
-        self.page = max(1, int(page))
-        self._reload()
+        return self._go(page=str(max(1, int(page))))
 
     @rx.event
     def set_per_page(self, per_page: int):
-        self.per_page = int(per_page) if int(per_page) in svc.PAGE_SIZES else 20
-        self.page = 1
-        self._reload()
+        return self._go(per_page=str(int(per_page)) if int(per_page) in svc.PAGE_SIZES else "20", page="1")
 
     @rx.event
     def export_csv(self):

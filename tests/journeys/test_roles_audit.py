@@ -131,6 +131,9 @@ def test_audit_log_shows_a_change_with_its_diff_filters_and_csv(page: Page):
     # Filter by action: only that action remains.
     page.get_by_role("button", name="All actions, action filter").click()
     page.get_by_role("option", name=action).click()
+    expect(page).to_have_url(re.compile(r"/settings/audit-log\?action=api_key\.(en|dis)able$"))
+    page.reload()  # the filter lives in the URL
+    expect(page.get_by_role("button", name=f"{action}, action filter")).to_be_visible()
     rows = table.get_by_role("row")
     expect(rows.nth(1)).to_contain_text(action)
     for i in range(1, rows.count()):
