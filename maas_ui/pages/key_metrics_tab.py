@@ -35,6 +35,7 @@ def perses_url(public_id: str) -> str:
 
 class KeyMetricsState(RangeStateMixin, rx.State):
     found: bool = False
+    usage_denied: bool = False  # an AI engineer on a key they may manage but do not own themselves
     has_usage: bool = False
     loaded_key: str = ""
     cards: list[MetricCard] = []
@@ -64,8 +65,10 @@ class KeyMetricsState(RangeStateMixin, rx.State):
         self.loaded_key = public_id
         self.dashboard_url = perses_url(public_id)
         scope = access.usage_key_scope(acting_user(self)) if key is not None else None
-        if key is None or (scope is not None and key.id not in scope):  # AI engineers: their own keys only
+        self.usage_denied = key is not None and scope is not None and key.id not in scope
+        if key is None or self.usage_denied:  # AI engineers: their own keys' usage only
             self.found, self.loading = False, False
+            self.cards, self.models, self.has_usage, self.live_requests = [], [], False, 0
             return
         now = datetime.now(timezone.utc)
         view = usage_view.key_metrics_view(key.id, selection, now)
@@ -151,9 +154,18 @@ def metrics_tab() -> rx.Component:
         rx.cond(s.live_requests > 0, pf.StackItem.create(live_card(s))),
         pf.StackItem.create(
             rx.cond(
+                s.usage_denied,
+                pf.Card.create(pf.CardBody.create(empty_state(
+                    "Usage not shown",
+                    "AI engineers see the usage of the keys they own themselves. This key belongs to a group "
+                    "or a service account: ask a platform admin for its usage.",
+                    icon="LockIcon",
+                ))),
+                rx.cond(
                 s.loading & (s.cards.length() == 0),
                 pf.Bullseye.create(pf.Spinner.create(aria_label="Loading metrics")),
                 rx.el.div(_content(), class_name=rx.cond(s.loading, "maas-loading", "")),
+                ),
             )
         ),
         has_gutter=True,

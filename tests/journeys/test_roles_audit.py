@@ -75,6 +75,19 @@ def test_engineer_sees_own_keys_and_is_refused_others_by_url(page: Page):
     assert hidden, "an AI engineer should not see every key an admin sees"
     screenshot(page, "roles-engineer-api-keys")
 
+    # Usage: their own keys' only. A key of their team's service account is theirs to manage, but its
+    # usage is not shown; their own key's is.
+    team_key = rows.filter(has_text="Service account").first
+    own_key = rows.filter(has_text=name).first
+    team_href = team_key.get_by_role("link").first.get_attribute("href")
+    own_href = own_key.get_by_role("link").first.get_attribute("href")
+    page.goto(team_href + "/metrics")
+    expect(page.get_by_role("heading", name="Usage not shown")).to_be_visible()
+    page.goto(own_href + "/metrics")
+    expect(page.get_by_text(re.compile(r"^(Total requests|No usage in this time range)$")).first).to_be_visible()
+    expect(page.get_by_role("heading", name="Usage not shown")).to_have_count(0)
+    page.goto("/settings/api-keys")
+
     # Another person's key by URL: refused, with a way back, and nothing about the key shown.
     page.goto(hidden[0])
     expect(page.get_by_role("heading", name="You do not have access")).to_be_visible()
