@@ -114,7 +114,7 @@ def _load_once(url: str, query) -> float:
     from maas_ui.services import api_keys as svc
 
     t0 = time.perf_counter()
-    page = svc.list_keys(query, actor=Actor("bench@example.com"), url=url)
+    page = svc.list_keys(query, actor=Actor("bench@example.com", role="platform_admin"), url=url)
     _state_rows = [dataclasses.asdict(r) for r in page.rows]
     return (time.perf_counter() - t0) * 1000
 

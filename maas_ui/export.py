@@ -8,12 +8,16 @@ command (they carry its header), so the directory mirrors the console.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
 from maas_ui import db
 from maas_ui.db import DatabaseConfigError, check_connection
 from maas_ui.domain.manifests import DEFAULT_GATEWAY, DEFAULT_NAMESPACE, GatewaySettings
+from maas_ui.domain.identity import Actor
+from maas_ui.domain.roles import PLATFORM_ADMIN
+from maas_ui.services import audit
 from maas_ui.services.policies import active_manifests
 from maas_ui.settings import database_url
 
@@ -51,6 +55,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     paths = export(args.out, url, GatewaySettings(namespace=args.namespace, gateway_name=args.gateway))
+    # Audited like the console's own changes; the command line has no signed-in user: the OS one.
+    who = Actor(username=f"cli:{getpass.getuser()}", role=PLATFORM_ADMIN)
+    audit.record_event(who, "manifests.export", "manifests", str(args.out)[-80:],
+                       f"Exported {len(paths)} policy manifest file(s) to {args.out}",
+                       {"files": [None, [p.name for p in paths]]}, url=url)
     print(f"Wrote {len(paths)} policy manifest file{'s' if len(paths) != 1 else ''} to {args.out}")
     for p in paths:
         print(f"  {p.name}")

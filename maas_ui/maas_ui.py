@@ -8,8 +8,9 @@ from maas_gateway.app import create_app as create_gateway_app
 from maas_gateway.app import get_gateway
 from maas_ui import routes
 from maas_ui.components.outage import handle_backend_exception
-from maas_ui.components.shell import theme_script
+from maas_ui.components.shell import UserMenuState, theme_script
 from maas_ui.health import health_app
+from maas_ui.pages.audit_log import AuditLogState, audit_log_page
 from maas_ui.http_cache import revalidate_html, serve_odd_paths_as_pages
 from maas_ui.pages.api_key_details import KeyDetailsState, key_details_page
 from maas_ui.pages.api_keys import ApiKeysState, api_keys_page
@@ -37,16 +38,17 @@ app = rx.App(
     api_transformer=[health_app, create_gateway_app(), revalidate_html, serve_odd_paths_as_pages],
 )
 app.register_lifespan_task(get_gateway().lifespan)  # starts the usage recorder; a clean shutdown flushes it
-app.add_page(home_page, route=routes.HOME, title=title("Home"), on_load=HomeState.go_to_first_page)
-app.add_page(home_page, route=routes.SETTINGS, title=title("Settings"), on_load=HomeState.go_to_first_page)
+app.add_page(home_page, route=routes.HOME, title=title("Home"), on_load=[UserMenuState.identify, HomeState.go_to_first_page])
+app.add_page(home_page, route=routes.SETTINGS, title=title("Settings"), on_load=[UserMenuState.identify, HomeState.go_to_first_page])
 for _route in (routes.USER_MANAGEMENT, routes.USER_MANAGEMENT_TAB):
-    app.add_page(user_management_page, route=_route, title=title("User management"), on_load=UserManagementState.load)
-app.add_page(api_keys_page, route=routes.API_KEYS, title=title("API keys"), on_load=ApiKeysState.load)
+    app.add_page(user_management_page, route=_route, title=title("User management"), on_load=[UserMenuState.identify, UserManagementState.load])
+app.add_page(api_keys_page, route=routes.API_KEYS, title=title("API keys"), on_load=[UserMenuState.identify, ApiKeysState.load])
 for _route in (routes.API_KEY_DETAILS, routes.API_KEY_DETAILS_TAB):
     app.add_page(key_details_page, route=_route, title=title("API key details"),
-                 on_load=[KeyDetailsState.load, KeyTabsState.load])
-app.add_page(policies_page, route=routes.POLICIES, title=title("Policies"), on_load=PoliciesState.load)
+                 on_load=[UserMenuState.identify, KeyDetailsState.load, KeyTabsState.load])
+app.add_page(policies_page, route=routes.POLICIES, title=title("Policies"), on_load=[UserMenuState.identify, PoliciesState.load])
 for _route in (routes.POLICY_DETAILS, routes.POLICY_DETAILS_TAB):
-    app.add_page(policy_details_page, route=_route, title=title("Policy details"), on_load=PolicyDetailsState.load)
-app.add_page(usage_page, route=routes.USAGE, title=title("Usage"), on_load=UsageState.load)
-app.add_page(not_found_page, route="404", title=title("Page not found"))
+    app.add_page(policy_details_page, route=_route, title=title("Policy details"), on_load=[UserMenuState.identify, PolicyDetailsState.load])
+app.add_page(usage_page, route=routes.USAGE, title=title("Usage"), on_load=[UserMenuState.identify, UsageState.load])
+app.add_page(audit_log_page, route=routes.AUDIT_LOG, title=title("Audit log"), on_load=[UserMenuState.identify, AuditLogState.load])
+app.add_page(not_found_page, route="404", title=title("Page not found"), on_load=UserMenuState.identify)

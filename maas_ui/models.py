@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import BigInteger, Index, UniqueConstraint, event
+from sqlalchemy import BigInteger, Index, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from maas_ui.domain.inputs import fold
@@ -324,15 +324,24 @@ class UsageHourlyTotal(SQLModel, table=True):
 
 
 class AuditLog(SQLModel, table=True):
+    """Append-only: nothing in the console edits or deletes a row (services/audit.py writes them)."""
+
     __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_actor", "actor"),
+        Index("ix_audit_log_action", "action"),
+        Index("ix_audit_log_entity", "entity_kind", "entity_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(index=True)
     actor: str = Field(max_length=128)
-    action: str = Field(max_length=64)  # e.g. api_key.create
+    action: str = Field(max_length=64)  # e.g. api_key.create (domain/audit.ACTIONS)
     entity_kind: str = Field(max_length=32)
     entity_id: str = Field(max_length=80)
     summary: str = Field(default="", max_length=1024)
+    # {"field": [old, new], ...} as JSON text (migration 0011_audit).
+    changes: str = Field(default="{}", sa_type=Text, sa_column_kwargs={"server_default": "{}"})
 
 
 def _fold_name(_mapper, _connection, row) -> None:

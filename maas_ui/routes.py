@@ -15,6 +15,7 @@ POLICIES = "/settings/policies"
 POLICY_DETAILS = "/settings/policies/[policy_id]"
 POLICY_DETAILS_TAB = "/settings/policies/[policy_id]/[tab]"
 USAGE = "/settings/usage"
+AUDIT_LOG = "/settings/audit-log"
 
 # The tabs of the details pages, in the spec's order.
 API_KEY_TABS = ["details", "assets", "metrics", "policies", "settings"]
@@ -50,3 +51,16 @@ def user_management_url(tab: str | None = None) -> str:
 
 def usage_url(**query: str) -> str:
     return USAGE + (f"?{urlencode(query)}" if query else "")
+
+
+def audit_log_url(**query: str) -> str:
+    return AUDIT_LOG + (f"?{urlencode(query)}" if query else "")
+
+
+def entity_url(kind: str, entity_id: str) -> str:
+    """The page of an audited entity ("" when the console has none for its kind)."""
+    if kind == "api_key":
+        return api_key_url(entity_id)
+    if kind == "policy":
+        return policy_url(entity_id)
+    return ""

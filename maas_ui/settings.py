@@ -61,5 +61,20 @@ def gateway_public_url() -> str:
 
 
 def demo_user() -> str:
-    """The signed-in demo user shown in the masthead and written to the audit log."""
-    return os.environ.get("MAAS_DEMO_USER", "admin@example.com")
+    """Demo mode's first user (a username of the directory); empty: the first admin by name."""
+    return os.environ.get("MAAS_DEMO_USER", "").strip()
+
+
+def admin_group() -> str:
+    """Members of this group are platform admins; everyone else is an AI engineer."""
+    return os.environ.get("MAAS_ADMIN_GROUP", "").strip() or "platform-admins"
+
+
+AUTH_MODES = ("demo", "proxy")
+
+
+def auth_mode() -> str:
+    """`demo` (default): a Switch user menu. `proxy`: trust X-Forwarded-User/-Email/-Groups from an
+    authenticating proxy (oauth-proxy style); only then are those headers read."""
+    mode = os.environ.get("MAAS_AUTH_MODE", "demo").strip().lower() or "demo"
+    return mode if mode in AUTH_MODES else "proxy"  # a typo fails closed: no Switch user

@@ -271,10 +271,12 @@ class UsagePageView:
 
 
 def usage_page_view(selection: RangeSelection, now: datetime, metrics_href: Callable[[str, RangeSelection], str],
-                    url: str | None = None, *, compare: bool = False) -> UsagePageView:
-    """With `compare`, `previous` holds the previous period's sums (queried beside the others)."""
+                    url: str | None = None, *, compare: bool = False,
+                    key_ids: list[int] | None = None) -> UsagePageView:
+    """With `compare`, `previous` holds the previous period's sums (queried beside the others).
+    `key_ids`: the keys whose usage the viewer may see (None: all)."""
     window = selection.window(now)
-    ov = svc.usage_overview(window, url, compare=compare)
+    ov = svc.usage_overview(window, url, compare=compare, key_ids=key_ids)
     cols = _series_columns(ov.series)
     users, groups, keys = ov.by_user, ov.by_group, ov.by_key
     top_users = users.head(TOP_USERS_IN_CHART)

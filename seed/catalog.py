@@ -11,11 +11,15 @@ GROUPS = [
     ("finance-analytics", "Finance analysts using RAG over internal reports"),
 ]
 
+ADMIN_GROUP = "platform-admins"  # named MAAS_ADMIN_GROUP in the database when that is set
+
+# Each team's service accounts live in the team's namespace (named like its group): members of the
+# group may create and manage keys for them (domain/roles.py).
 SERVICE_ACCOUNTS = [
-    ("rag-pipeline-sa", "knowledge-base", "Nightly document ingestion and RAG answering"),
-    ("ci-evaluator-sa", "model-eval", "Runs evaluation suites on every model promotion"),
-    ("chatbot-backend-sa", "customer-support", "Backend of the customer support assistant"),
-    ("batch-summarizer-sa", "reporting", "Summarizes weekly incident reports"),
+    ("rag-pipeline-sa", "finance-analytics", "Nightly document ingestion and RAG answering"),
+    ("ci-evaluator-sa", "data-science", "Runs evaluation suites on every model promotion"),
+    ("chatbot-backend-sa", "app-developers", "Backend of the customer support assistant"),
+    ("batch-summarizer-sa", "ml-ops", "Summarizes weekly incident reports"),
 ]
 
 # name, identifier, endpoint, description, USD per 1M input tokens, per 1M output tokens, mean latency ms

@@ -38,7 +38,7 @@ from maas_ui.models import (
     UsageRollup,
     User,
 )
-from maas_ui.settings import secret_key
+from maas_ui.settings import admin_group, secret_key
 from seed import catalog
 
 SEED = 2026
@@ -234,13 +234,20 @@ class _Generator:
         return users
 
     def _groups(self, s, users: list[User]) -> list[Group]:
-        groups = [Group(name=n, description=d, created_at=self.now - timedelta(days=800 - i))
+        # The catalog's admin group takes the configured name (MAAS_ADMIN_GROUP).
+        groups = [Group(name=admin_group() if n == catalog.ADMIN_GROUP else n, description=d,
+                        created_at=self.now - timedelta(days=800 - i))
                   for i, (n, d) in enumerate(catalog.GROUPS)]
         s.add_all(groups)
         s.flush()
+        admins = groups[2]
         for i, user in enumerate(users):
-            # Everyone is in one or two groups; the first three users are admins.
-            picks = {(groups[0 if i % 3 else 4] if i >= 3 else groups[2]).id, self.rng.choice(groups).id}
+            # Everyone is in one or two groups; the first three users, and only they, are admins
+            # (a random pick of the admin group goes to data-science instead).
+            extra = self.rng.choice(groups)
+            if extra is admins and i >= 3:
+                extra = groups[1]
+            picks = {(groups[0 if i % 3 else 4] if i >= 3 else admins).id, extra.id}
             for group_id in sorted(picks):
                 s.add(GroupMembership(group_id=group_id, user_id=user.id))
         return groups
@@ -349,7 +356,7 @@ class _Generator:
 
     # Policies -----------------------------------------------------------------------------
     def _policies(self, s, users, groups, sas, assets) -> list[Policy]:
-        group_by_name = {g.name: g for g in groups}
+        group_by_name = {g.name: g for g in groups} | {catalog.ADMIN_GROUP: groups[2]}
         sa_by_name = {a.name: a for a in sas}
         asset_by_ident = {a.identifier: a for a in assets}
         created = self.now - timedelta(days=120)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from maas_ui import db
 from maas_ui.domain.identity import Actor
+from maas_ui.domain.roles import PLATFORM_ADMIN
 from maas_ui.domain.key_forms import KeyFormInput
 from maas_ui.domain.keys import SecretBox
 from maas_ui.domain.policies import PolicyForm
@@ -19,7 +20,7 @@ from maas_ui.services import api_keys
 from maas_ui.services import policies as policy_service
 
 ACTOR = "gateway-tester@example.com"
-TESTER = Actor(username=ACTOR, display_name="Gateway Tester")  # who the tests act as
+TESTER = Actor(username=ACTOR, display_name="Gateway Tester", role=PLATFORM_ADMIN)  # who the tests act as
 MODEL = "openai/gpt-oss-20b"
 OTHER_MODEL = "ibm-granite/granite-3.1-8b-instruct"
 _n = itertools.count(1)

@@ -91,3 +91,16 @@ def not_found_state(title: str, body: str | rx.Var, back_label: str, back_href: 
             actions=[link_button(back_label, href=back_href)],
         )
     )
+
+
+NO_ACCESS_TITLE = "You do not have access"
+NO_ACCESS_BODY = ("Your role does not allow you to see or change this. Ask a platform admin if you need access; "
+                  "nothing was changed.")
+
+
+def no_access_state(back_label: str, back_href: str, body: str | rx.Var = NO_ACCESS_BODY) -> rx.Component:
+    """The PF empty state for something the acting user may not see or do, with a way back."""
+    return pf.PageSection.create(
+        empty_state(NO_ACCESS_TITLE, body, icon="LockIcon", heading_level="h1",
+                    actions=[link_button(back_label, href=back_href)])
+    )

@@ -15,7 +15,7 @@ from typing import Any
 import reflex as rx
 
 from maas_ui import pf
-from maas_ui.components.common import link, loading, not_found_state, tab_body
+from maas_ui.components.common import link, loading, no_access_state, not_found_state, tab_body
 
 
 @dataclass(frozen=True)
@@ -113,12 +113,17 @@ def details_page(
     labels: list[rx.Component] | None = None,
     summary: list[rx.Component] | None = None,
     actions: rx.Component | None = None,
+    denied: rx.Var[bool] | None = None,
 ) -> rx.Component:
     """The page content (wrap it in `shell` with the page's modals).
 
     `parent`: (label, href) of the list in the breadcrumb; `labels`: shown next to the title
-    (status); `summary`: rows under the title; `actions`: the header's buttons and kebab.
+    (status); `summary`: rows under the title; `actions`: the header's buttons and kebab;
+    `denied`: the acting user may not see it (the "You do not have access" state, nothing shown).
     """
+    missing = not_found_state(not_found.title, not_found.body, not_found.back_label, not_found.back_href)
+    if denied is not None:
+        missing = rx.cond(denied, no_access_state(not_found.back_label, not_found.back_href), missing)
     return rx.cond(
         ~loaded,
         pf.PageSection.create(loading(loading_label)),
@@ -128,6 +133,6 @@ def details_page(
                 _header(parent, title, labels or [], summary or [], actions),
                 _tabs(tabs, active_tab, on_select_tab, tabs_label),
             ),
-            not_found_state(not_found.title, not_found.body, not_found.back_label, not_found.back_href),
+            missing,
         ),
     )

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from urllib.parse import quote
+
 import reflex as rx
 
 from maas_ui import pf, routes
 from maas_ui.components.common import link
 from maas_ui.components.outage import database_outage_alert
 from maas_ui.components.toasts import toast_group
-from maas_ui.identity import acting_user
+from maas_ui.identity import DEMO_COOKIE, acting_user, switch_user
+from maas_ui.services import access
+from maas_ui.settings import auth_mode
 
 PRODUCT_NAME = "Red Hat OpenShift AI"
 MAIN_ID = "maas-main"
@@ -19,6 +25,7 @@ SETTINGS_NAV: list[tuple[str, str]] = [
     ("User management", routes.USER_MANAGEMENT),
     ("Policies", routes.POLICIES),
     ("Usage", routes.USAGE),
+    ("Audit log", routes.AUDIT_LOG),
 ]
 
 
@@ -50,15 +57,39 @@ def theme_script() -> rx.Component:
     return rx.el.script(THEME_SCRIPT)  # a plain <script>: runs while the HTML is parsed
 
 
+@dataclass
+class PersonOption:
+    username: str
+    full_name: str
+    role_label: str
+    is_current: bool
+
+
 class UserMenuState(rx.State):
+    """The masthead's user menu: who is signed in (name and role), Switch user (demo mode), theme."""
+
     theme: str = rx.LocalStorage("system", name=THEME_STORAGE_KEY)
+    user_name: str = ""
+    role_label: str = ""
+    username: str = ""
+    demo_mode: bool = True
+    switch_open: bool = False
+    people: list[PersonOption] = []
+
+    @rx.event
+    def identify(self):
+        """On every page load: the acting user of this browser, for the masthead."""
+        actor = acting_user(self)
+        self.user_name, self.role_label, self.username = actor.display_name, actor.role_label, actor.username
+        self.demo_mode = auth_mode() == "demo"
 
     @rx.var
     def menu_items(self) -> list[dict]:
-        user = acting_user().display_name
         current = self.theme if self.theme in THEMES else "system"
+        signed_in = f"Signed in as {self.user_name}" if self.user_name else "Signed in"
         return [
-            {"value": "signed-in", "content": f"Signed in as {user}", "isDisabled": True},
+            {"value": "signed-in", "content": signed_in, "description": self.role_label, "isDisabled": True},
+            *([{"value": "switch-user", "content": "Switch user"}] if self.demo_mode else []),
             {"value": "user-management", "content": "User management"},
             {"value": "divider-theme", "isDivider": True},
             *[
@@ -71,14 +102,73 @@ class UserMenuState(rx.State):
     def select(self, value: str):
         if value == "user-management":
             return rx.redirect(routes.USER_MANAGEMENT)
+        if value == "switch-user" and self.demo_mode:
+            self.people = [PersonOption(p.username, p.full_name, p.role_label, p.username == self.username)
+                           for p in access.people()]
+            self.switch_open = True
+            return
         choice = value.removeprefix("theme-")
         if value.startswith("theme-") and choice in THEMES:
             self.theme = choice  # Reflex writes it to localStorage: the next load starts in it
             return rx.call_script(f"window.maasApplyTheme({choice!r})")
 
+    @rx.event
+    def close_switch(self):
+        self.switch_open = False
+
+    @rx.event
+    def switch_to(self, username: str):
+        """Act as another seeded person in this browser (audited); the page reloads as them."""
+        target = switch_user(self, username)
+        self.switch_open = False
+        if target is None:
+            return
+        self.user_name, self.role_label, self.username = target.display_name, target.role_label, target.username
+        cookie = f"{DEMO_COOKIE}=" + quote(target.username) + "; path=/; max-age=31536000; SameSite=Lax"
+        return rx.call_script(f"document.cookie = {json.dumps(cookie)}; window.location.reload()")
+
+
+def _switch_user_modal() -> rx.Component:
+    s = UserMenuState
+
+    def row(p: rx.Var) -> rx.Component:
+        return pf.Tr.create(
+            pf.Td.create(p.full_name, data_label="Name"),
+            pf.Td.create(p.username, data_label="Username"),
+            pf.Td.create(p.role_label, data_label="Role"),
+            pf.Td.create(
+                rx.cond(
+                    p.is_current,
+                    rx.el.span("Current user", class_name="pf-v6-u-text-color-subtle"),
+                    pf.Button.create("Switch", variant="secondary", size="sm",
+                                     aria_label="Switch to " + p.full_name, on_click=s.switch_to(p.username)),
+                ),
+                data_label="Action",
+            ),
+        )
+
+    return pf.Modal.create(
+        pf.ModalHeader.create(title="Switch user", label_id="switch-user-title",
+                              description="Demo mode: act as another person to see the console as they do."),
+        pf.ModalBody.create(
+            pf.Table.create(
+                pf.Thead.create(pf.Tr.create(pf.Th.create("Name"), pf.Th.create("Username"), pf.Th.create("Role"),
+                                             pf.Th.create(rx.el.span("Action", class_name="pf-v6-screen-reader")))),
+                pf.Tbody.create(rx.foreach(s.people, row)),
+                aria_label="People",
+                variant="compact",
+            ),
+        ),
+        pf.ModalFooter.create(pf.Button.create("Cancel", variant="link", on_click=s.close_switch)),
+        is_open=s.switch_open,
+        variant="medium",
+        aria_labelledby="switch-user-title",
+        on_close=s.close_switch,
+    )
+
 
 def _masthead() -> rx.Component:
-    user = acting_user().display_name
+    user = UserMenuState.user_name
     return pf.Masthead.create(
         pf.MastheadMain.create(
             pf.MastheadToggle.create(
@@ -108,9 +198,10 @@ def _masthead() -> rx.Component:
                     pf.ToolbarItem.create(
                         pf.SimpleDropdown.create(
                             initial_items=UserMenuState.menu_items,
-                            toggle_content=rx.el.span(user),
+                            toggle_content=rx.el.span(
+                                user, " ", pf.Label.create(UserMenuState.role_label, is_compact=True, color="blue")),
                             toggle_variant="plainText",
-                            toggle_aria_label=f"User menu: {user}",
+                            toggle_aria_label="User menu: " + user + " (" + UserMenuState.role_label + ")",
                             popper_props={"position": "right"},
                             on_select=UserMenuState.select,
                         ),
@@ -168,5 +259,6 @@ def shell(*children: rx.Component, active: str) -> rx.Component:
             skip_to_content=pf.SkipToContent.create("Skip to content", href=f"#{MAIN_ID}"),
             main_container_id=MAIN_ID,
         ),
+        _switch_user_modal(),
         toast_group(),
     )

@@ -11,6 +11,7 @@ import reflex as rx
 
 from maas_ui.components import toasts
 from maas_ui.components.confirm_delete import ConfirmDeleteStateMixin, confirm_delete_modal
+from maas_ui.domain.roles import PermissionDenied
 from maas_ui.identity import acting_user
 from maas_ui.services import api_keys as svc
 
@@ -22,7 +23,10 @@ class DeleteKeyState(ConfirmDeleteStateMixin, mixin=True):
 
     @rx.event
     def open(self, public_id: str):
-        name = svc.key_name(public_id, actor=acting_user())
+        try:
+            name = svc.key_name(public_id, actor=acting_user(self))
+        except PermissionDenied as denied:
+            return toasts.danger(denied.message)
         if name is None:
             return toasts.danger("This API key no longer exists.")
         self.public_id = public_id
@@ -30,7 +34,7 @@ class DeleteKeyState(ConfirmDeleteStateMixin, mixin=True):
 
     def _delete(self) -> str:
         try:
-            return svc.delete_key(self.public_id, actor=acting_user())
+            return svc.delete_key(self.public_id, actor=acting_user(self))
         except svc.KeyNotFound:
             return self.name  # someone else deleted it meanwhile: the outcome is the same
 

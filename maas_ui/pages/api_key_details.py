@@ -42,6 +42,7 @@ def key_details_page() -> rx.Component:
         details_page(
             loaded=s.loaded,
             found=s.found,
+            denied=s.denied,
             loading_label="Loading API key",
             not_found=NotFound(
                 "API key not found",

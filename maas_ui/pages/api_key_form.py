@@ -21,6 +21,7 @@ from maas_ui.components.form_state import FormRejected, FormState, ItemGone, Sav
 from maas_ui.domain import inputs
 from maas_ui.domain import key_forms as kf
 from maas_ui.domain.key_format import ASSET_KINDS, OWNER_KIND_LABELS
+from maas_ui.domain.roles import PermissionDenied
 from maas_ui.identity import acting_user
 from maas_ui.services import api_keys as svc
 
@@ -105,21 +106,23 @@ class KeyFormState(FormState, mixin=True):
         if not (owner_id.isascii() and owner_id.isdigit()):
             self.owner_key_names = []
             return
-        self.owner_key_names = svc.owner_key_names(kind, int(owner_id), actor=acting_user(),
+        self.owner_key_names = svc.owner_key_names(kind, int(owner_id), actor=acting_user(self),
                                                    editing=self.editing or None)
 
     def _save(self) -> Saved:
         raw = self._raw()
         try:
             if self.editing:
-                details = svc.update_key(self.editing, raw, actor=acting_user())
+                details = svc.update_key(self.editing, raw, actor=acting_user(self))
                 return Saved(details.public_id, details.name, created=False)
-            public_id = svc.create_key(raw, actor=acting_user())
+            public_id = svc.create_key(raw, actor=acting_user(self))
             return Saved(public_id, inputs.clean_name(raw.name), created=True)
         except svc.KeyFormInvalid as exc:
             raise FormRejected(exc.errors) from exc
         except svc.KeyNotFound as exc:
             raise ItemGone(_GONE) from exc
+        except PermissionDenied as exc:  # nothing was saved; the service says why
+            raise ItemGone(exc.message) from exc
 
     # Views --------------------------------------------------------------------------------
     @rx.var
@@ -160,14 +163,16 @@ class KeyFormState(FormState, mixin=True):
 
     @rx.event
     def open_create(self):
-        self._open(kf.KeyFormInput(), svc.form_options(actor=acting_user()), editing="")
+        self._open(kf.KeyFormInput(), svc.form_options(actor=acting_user(self)), editing="")
 
     @rx.event
     def open_edit(self, public_id: str):
         try:
-            values, options = svc.edit_form(public_id, actor=acting_user())
+            values, options = svc.edit_form(public_id, actor=acting_user(self))
         except svc.KeyNotFound:
             return toasts.danger("This API key no longer exists.")
+        except PermissionDenied as denied:
+            return toasts.danger(denied.message)
         self._open(values, options, editing=public_id)
 
     # Fields with more than a value ---------------------------------------------------------

@@ -18,6 +18,7 @@ from maas_ui.components.toolbar import SearchStateMixin, list_toolbar, search_bo
 from maas_ui.domain.key_format import OWNER_KIND_LABELS
 from maas_ui.pages.api_key_delete import DeleteKeyState, delete_key_modal
 from maas_ui.pages.api_key_form import KeyFormState, go_to_key, key_form_modal
+from maas_ui.domain.roles import PermissionDenied
 from maas_ui.identity import acting_user
 from maas_ui.services import api_keys as svc
 
@@ -84,7 +85,7 @@ class ApiKeysState(SearchStateMixin, rx.State):
         )
 
     def _reload(self) -> None:
-        result = svc.list_keys(self._query(), actor=acting_user())
+        result = svc.list_keys(self._query(), actor=acting_user(self))
         self.rows = result.rows
         self.total = result.total
         self.page = result.page
@@ -177,10 +178,12 @@ class ApiKeysState(SearchStateMixin, rx.State):
             return ListKeyDelete.open(public_id)
         if action in ("disable", "enable"):
             try:
-                name = svc.set_enabled(public_id, action == "enable", actor=acting_user())
+                name = svc.set_enabled(public_id, action == "enable", actor=acting_user(self))
             except svc.KeyNotFound:
                 self._reload()
                 return toasts.danger("This API key no longer exists.")
+            except PermissionDenied as denied:
+                return toasts.danger(denied.message)
             self._reload()
             return toasts.success(f"API key \u201c{name}\u201d {'enabled' if action == 'enable' else 'disabled'}")
 

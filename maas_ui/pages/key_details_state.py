@@ -12,6 +12,7 @@ from maas_ui import routes
 from maas_ui.components import toasts
 from maas_ui.domain.gateway_urls import public_base_url
 from maas_ui.domain.key_examples import curl_example, python_example
+from maas_ui.domain.roles import PermissionDenied
 from maas_ui.identity import acting_user
 from maas_ui.pages.api_key_delete import DeleteKeyState
 from maas_ui.pages.api_key_form import KeyFormState, go_to_key
@@ -22,6 +23,8 @@ from maas_ui.settings import gateway_public_url
 class KeyDetailsState(rx.State):
     loaded: bool = False
     found: bool = False
+    denied: bool = False  # the key exists but is out of the acting user's reach
+    may_manage: bool = True
     loaded_id: str = ""
     active_tab: str = routes.API_KEY_TABS[0]
     details: svc.KeyDetails | None = None
@@ -37,13 +40,17 @@ class KeyDetailsState(rx.State):
             self.loaded = False
         tab = self.tab or ""  # "" on the bare details URL
         self.active_tab = tab if tab in routes.API_KEY_TABS else routes.API_KEY_TABS[0]
-        details = None
+        details, denied = None, False
         if routes.plausible_id(key_id):
-            details = svc.get_key(key_id, actor=acting_user())
+            try:
+                details = svc.get_key(key_id, actor=acting_user(self))
+            except PermissionDenied:
+                denied = True
         if details is not None:  # models answer through this console's gateway
             details = svc.with_gateway_endpoints(
                 details, public_base_url(gateway_public_url(), self.router.headers.origin))
         self.details = details
+        self.denied = denied
         self.found = details is not None
         self.loaded_id = key_id
         models = details.asset_sections[0].assets if details else []
@@ -66,7 +73,10 @@ class KeyDetailsState(rx.State):
     @rx.event
     def copy_secret(self):
         """The copy button: decrypt on demand, straight to the clipboard (never kept in state)."""
-        secret = svc.reveal_secret(self.key_id or "", actor=acting_user())
+        try:
+            secret = svc.reveal_secret(self.key_id or "", actor=acting_user(self))
+        except PermissionDenied as denied:
+            return toasts.danger(denied.message)
         if secret is None:
             return toasts.danger("The API key can't be copied: it no longer exists or can't be decrypted.")
         return rx.set_clipboard(secret)
@@ -74,9 +84,11 @@ class KeyDetailsState(rx.State):
     @rx.event
     def set_enabled(self, enabled: bool):
         try:
-            name = svc.set_enabled(self.key_id or "", bool(enabled), actor=acting_user())
+            name = svc.set_enabled(self.key_id or "", bool(enabled), actor=acting_user(self))
         except svc.KeyNotFound:
             return [KeyDetailsState.load, toasts.danger("This API key no longer exists.")]
+        except PermissionDenied as denied:
+            return [KeyDetailsState.load, toasts.danger(denied.message)]
         return [KeyDetailsState.load, toasts.success(f"API key \u201c{name}\u201d {'enabled' if enabled else 'disabled'}")]
 
     @rx.event

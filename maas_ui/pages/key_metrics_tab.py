@@ -24,6 +24,8 @@ from maas_ui.components.usage_parts import (
     performance_card, time_range_toolbar, window_caption,
 )
 from maas_ui.domain.usage import RangeSelection
+from maas_ui.identity import acting_user
+from maas_ui.services import access
 from maas_ui.services import usage as svc
 from maas_ui.settings import perses_dashboard_url_template
 from maas_ui.usage_view import MetricCard, ModelRow, PerformanceFigure
@@ -35,6 +37,7 @@ def perses_url(public_id: str) -> str:
 
 class KeyMetricsState(RangeStateMixin, rx.State):
     found: bool = False
+    usage_denied: bool = False  # an AI engineer on a key they may manage but do not own themselves
     has_usage: bool = False
     loaded_key: str = ""
     cards: list[MetricCard] = []
@@ -69,8 +72,11 @@ class KeyMetricsState(RangeStateMixin, rx.State):
         key, view = await asyncio.to_thread(_key_view, public_id, selection, datetime.now(timezone.utc))
         self.loaded_key = public_id
         self.dashboard_url = perses_url(public_id)
-        if key is None:
+        scope = access.usage_key_scope(acting_user(self)) if key is not None else None
+        self.usage_denied = key is not None and scope is not None and key.id not in scope
+        if key is None or self.usage_denied:  # AI engineers: their own keys' usage only
             self.found, self.loading = False, False
+            self.cards, self.models, self.has_usage, self.live_requests = [], [], False, 0
             return
         self.found = True
         self.window_text, self.bucket_text = view.window_text, view.bucket_text
@@ -171,9 +177,18 @@ def metrics_tab() -> rx.Component:
         rx.cond(s.live_requests > 0, pf.StackItem.create(live_card(s))),
         pf.StackItem.create(
             rx.cond(
+                s.usage_denied,
+                pf.Card.create(pf.CardBody.create(empty_state(
+                    "Usage not shown",
+                    "AI engineers see the usage of the keys they own themselves. This key belongs to a group "
+                    "or a service account: ask a platform admin for its usage.",
+                    icon="LockIcon",
+                ))),
+                rx.cond(
                 s.loading & (s.cards.length() == 0),
                 pf.Bullseye.create(pf.Spinner.create(aria_label="Loading metrics")),
                 rx.el.div(_content(), class_name=rx.cond(s.loading, "maas-loading", "")),
+                ),
             )
         ),
         has_gutter=True,

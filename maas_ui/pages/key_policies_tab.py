@@ -14,6 +14,7 @@ import reflex as rx
 from maas_ui import pf, routes
 from maas_ui.components.common import empty_state, link, link_button, loading, subtle
 from maas_ui.components.labels import kind_labels
+from maas_ui.domain.roles import PermissionDenied
 from maas_ui.identity import acting_user
 from maas_ui.services import policies as svc
 from maas_gateway.app import get_gateway
@@ -31,7 +32,10 @@ class KeyPoliciesTabState(rx.State):
         key_id = self.key_id or ""
         result = None
         if routes.plausible_id(key_id):
-            result = svc.key_policies(key_id, actor=acting_user())
+            try:
+                result = svc.key_policies(key_id, actor=acting_user(self))
+            except PermissionDenied:  # the page shows "You do not have access"
+                result = None
         self.result, self.found = result, result is not None
         self.loaded, self.loaded_key = True, key_id
         if result is None:

@@ -13,6 +13,7 @@ import httpx
 import reflex as rx
 
 from maas_ui import pf
+from maas_ui.domain.roles import PermissionDenied
 from maas_ui.identity import acting_user
 from maas_ui.services import api_keys as svc
 
@@ -49,7 +50,10 @@ class TryItState(rx.State):
 
     @rx.event
     def load(self):
-        details = svc.get_key(self.key_id or "", actor=acting_user())
+        try:
+            details = svc.get_key(self.key_id or "", actor=acting_user(self))
+        except PermissionDenied:  # the page shows "You do not have access"
+            details = None
         models = details.asset_sections[0].assets if details else []
         self.models = [{"value": a.identifier, "label": f"{a.name} ({a.identifier})"} for a in models]
         if self.model not in {m["value"] for m in self.models}:
@@ -76,7 +80,12 @@ class TryItState(rx.State):
             return
         self.sending = True
         yield
-        secret = svc.playground_secret(self.key_id or "", actor=acting_user())
+        try:
+            secret = svc.playground_secret(self.key_id or "", actor=acting_user(self))
+        except PermissionDenied as denied:
+            self.sending, self.has_result, self.ok = False, True, False
+            self.status, self.error, self.answer, self.headers = "", denied.message, "", []
+            return
         if secret is None:
             self.sending, self.has_result, self.ok = False, True, False
             self.status, self.error, self.answer, self.headers = "", "This API key no longer exists.", "", []

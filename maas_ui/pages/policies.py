@@ -13,6 +13,7 @@ from maas_ui.components.toolbar import SearchStateMixin, list_toolbar, search_bo
 from maas_ui.components.toasts import ToastState
 from maas_ui.pages.policy_delete import DeletePolicyState, policy_delete_modal
 from maas_ui.pages.policy_form import PolicyFormState, go_to_policy, policy_form_modal
+from maas_ui.domain.roles import Permission, PermissionDenied
 from maas_ui.identity import acting_user
 from maas_ui.services import policies as svc
 
@@ -32,12 +33,15 @@ class PoliciesState(SearchStateMixin, rx.State):
     rows: list[svc.PolicyRow] = []
     total_all: int = 0
     loaded: bool = False
+    may_manage: bool = False  # platform admins; AI engineers see the policies that apply to them, read-only
 
     def _reload(self):
         query = svc.PolicyListQuery(search=self.search, status=self.status,
                                     sort=SORT_COLUMNS.get(self.sort_index, "name"),
                                     descending=self.sort_direction == "desc")
-        result = svc.list_policies(query, actor=acting_user())
+        actor = acting_user(self)
+        self.may_manage = actor.may(Permission.POLICIES_MANAGE)
+        result = svc.list_policies(query, actor=actor)
         self.rows, self.total_all, self.loaded = list(result.rows), result.total_all, True
 
     @rx.event
@@ -74,10 +78,12 @@ class PoliciesState(SearchStateMixin, rx.State):
             return ListPolicyDelete.open(slug, name)
         if action in ("activate", "deactivate"):
             try:
-                svc.set_policy_active(slug, action == "activate", actor=acting_user())
+                svc.set_policy_active(slug, action == "activate", actor=acting_user(self))
             except svc.PolicyNotFound:
                 self._reload()
                 return ToastState.show("danger", f'Policy "{name}" no longer exists')
+            except PermissionDenied as denied:
+                return ToastState.show("danger", denied.message)
             self._reload()
             return ToastState.show("success", f'Policy "{name}" {action}d')
 
@@ -113,6 +119,12 @@ class ListPolicyDelete(DeletePolicyState, rx.State):
 
 
 def _kebab(row: rx.Var) -> rx.Component:
+    return rx.cond(S.may_manage, _admin_kebab(row), kebab_menu(
+        [_VIEW], on_select=lambda value: S.row_action(row.slug, row.name, value),
+        aria_label="Actions for " + row.name))
+
+
+def _admin_kebab(row: rx.Var) -> rx.Component:
     return kebab_menu(
         ROW_ACTIONS_ACTIVE,
         otherwise=ROW_ACTIONS_INACTIVE,
@@ -152,7 +164,8 @@ def _table() -> rx.Component:
 
 
 def _create_button() -> rx.Component:
-    return pf.Button.create("Create policy", variant="primary", on_click=ListPolicyForm.open_create)
+    return rx.cond(S.may_manage,
+                   pf.Button.create("Create policy", variant="primary", on_click=ListPolicyForm.open_create))
 
 
 def _toolbar() -> rx.Component:
@@ -183,9 +196,11 @@ def _content() -> rx.Component:
         rx.cond(
             S.total_all == 0,
             empty_state(
-                "No policies yet",
-                "Policies set token, request and time limits for groups, users and service accounts. "
-                "Create the first one.",
+                rx.cond(S.may_manage, "No policies yet", "No policies apply to you"),
+                rx.cond(S.may_manage,
+                        "Policies set token, request and time limits for groups, users and service accounts. "
+                        "Create the first one.",
+                        "No policy targets you, your groups or your team's service accounts."),
                 icon="PlusCircleIcon",
                 actions=[_create_button()],
             ),

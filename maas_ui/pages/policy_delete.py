@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from maas_ui.components.confirm_delete import ConfirmDeleteStateMixin, confirm_delete_modal
+from maas_ui.domain.roles import Permission
 from maas_ui.identity import acting_user
 from maas_ui.services import policies as svc
 
@@ -15,12 +16,16 @@ class DeletePolicyState(ConfirmDeleteStateMixin, mixin=True):
 
     @rx.event
     def open(self, slug: str, name: str):
+        from maas_ui.components.toasts import danger
+
+        if not acting_user(self).may(Permission.POLICIES_MANAGE):  # the service refuses it too
+            return danger(svc.MANAGE_DENIED)
         self.slug = slug
         self._show(name)
 
     def _delete(self) -> str:
         try:
-            return svc.delete_policy(self.slug, actor=acting_user())
+            return svc.delete_policy(self.slug, actor=acting_user(self))
         except svc.PolicyNotFound:
             return self.name
 

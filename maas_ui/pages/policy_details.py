@@ -19,7 +19,9 @@ from maas_ui.components.toasts import ToastState
 from maas_ui.domain.limits import LIMIT_KINDS
 from maas_ui.pages.policy_delete import DeletePolicyState, policy_delete_modal
 from maas_ui.pages.policy_form import PolicyFormState, go_to_policy, policy_form_modal
+from maas_ui.domain.roles import Permission, PermissionDenied
 from maas_ui.identity import acting_user
+from maas_ui.services import audit
 from maas_ui.services import policies as svc
 
 EXPORT_COMMAND = "python -m maas_ui.export --out <dir>"
@@ -33,6 +35,8 @@ class PolicyDetailsState(rx.State):
 
     loaded: bool = False
     found: bool = False
+    denied: bool = False  # the policy does not apply to the acting AI engineer
+    may_manage: bool = False  # platform admins: Edit and the actions menu
     active_tab: str = routes.POLICY_TABS[0]
     slug: str = ""  # the requested ID (also when not found)
     detail: svc.PolicyDetail | None = None
@@ -43,11 +47,18 @@ class PolicyDetailsState(rx.State):
     def load(self):
         self.slug = self.policy_id or ""
         self.active_tab = route_tab(TABS, self.tab)
-        self.detail = None
+        self.detail, self.denied = None, False
+        actor = acting_user(self)
+        self.may_manage = actor.may(Permission.POLICIES_MANAGE)
         if routes.plausible_id(self.slug):
-            page = svc.policy_page(self.slug, actor=acting_user())
+            try:
+                page = svc.policy_page(self.slug, actor=actor)
+            except PermissionDenied:
+                page, self.denied = None, True
             if page is not None:
                 self.detail, self.keys, self.yaml_text = page.detail, page.keys, page.yaml_text
+            else:
+                self.keys, self.yaml_text = [], ""
         self.found = self.detail is not None
         self.loaded = True
 
@@ -66,9 +77,11 @@ class PolicyDetailsState(rx.State):
             return DetailsPolicyDelete.open(self.slug, self.detail.facts.name)
         if value in ("activate", "deactivate"):
             try:
-                name = svc.set_policy_active(self.slug, value == "activate", actor=acting_user())
+                name = svc.set_policy_active(self.slug, value == "activate", actor=acting_user(self))
             except svc.PolicyNotFound:
                 return rx.redirect(routes.POLICIES)
+            except PermissionDenied as denied:
+                return ToastState.show("danger", denied.message)
             self.load()
             return ToastState.show("success", f'Policy "{name}" {value}d')
 
@@ -78,6 +91,8 @@ class PolicyDetailsState(rx.State):
 
     @rx.event
     def download_yaml(self):
+        audit.record_event(acting_user(self), "manifests.export", "policy", self.slug,
+                           f"Downloaded the Kuadrant manifests of policy {self.slug}")
         return rx.download(data=self.yaml_text, filename=f"{self.slug}.yaml")
 
 
@@ -193,6 +208,10 @@ TABS: list[DetailsTab] = [
 
 
 def _actions() -> rx.Component:
+    return rx.cond(S.may_manage, _admin_actions())
+
+
+def _admin_actions() -> rx.Component:
     return pf.Flex.create(
         pf.Button.create("Edit", variant="secondary", on_click=S.action("edit")),
         kebab_menu(
@@ -213,6 +232,7 @@ def policy_details_page() -> rx.Component:
         details_page(
             loaded=S.loaded,
             found=S.found,
+            denied=S.denied,
             loading_label="Loading policy",
             not_found=NotFound(
                 "Policy not found",

@@ -17,6 +17,7 @@ from maas_ui.components.form_state import FormRejected, FormState, ItemGone, Sav
 from maas_ui.domain import inputs
 from maas_ui.domain import policies as dom
 from maas_ui.domain.limits import BUDGET, LIMIT_KINDS, TIME_WINDOW, LimitKind
+from maas_ui.domain.roles import PermissionDenied
 from maas_ui.identity import acting_user
 from maas_ui.services import policies as svc
 
@@ -111,19 +112,24 @@ class PolicyFormState(FormState, mixin=True):
                                         needs_id=not self.editing)
 
     def _check_database(self) -> None:
-        self.taken_names, self.taken_ids = svc.taken_names_and_ids(self.editing or None, actor=acting_user())
+        try:
+            self.taken_names, self.taken_ids = svc.taken_names_and_ids(self.editing or None, actor=acting_user(self))
+        except PermissionDenied:  # the save says so; nothing to check against
+            self.taken_names, self.taken_ids = [], []
 
     def _save(self) -> Saved:
         form = self._form()
         try:
             if self.editing:
-                slug = svc.update_policy(self.editing, form, actor=acting_user())
+                slug = svc.update_policy(self.editing, form, actor=acting_user(self))
             else:
-                slug = svc.create_policy(form, actor=acting_user())
+                slug = svc.create_policy(form, actor=acting_user(self))
         except svc.ValidationError as exc:
             raise FormRejected(exc.errors) from exc
         except svc.PolicyNotFound as exc:
             raise ItemGone(_GONE) from exc
+        except PermissionDenied as exc:  # nothing was saved; the service says why
+            raise ItemGone(exc.message) from exc
         return Saved(slug, inputs.clean_name(form.name), created=not self.editing)
 
     # Opening ------------------------------------------------------------------------------
@@ -146,7 +152,12 @@ class PolicyFormState(FormState, mixin=True):
 
     @rx.event
     def open_create(self):
-        self._set_options(svc.form_options(actor=acting_user()))
+        from maas_ui.components.toasts import danger
+
+        try:
+            self._set_options(svc.form_options(actor=acting_user(self)))
+        except PermissionDenied as denied:
+            return danger(denied.message)
         self._open(dom.PolicyForm(), editing="")
 
     @rx.event
@@ -154,9 +165,11 @@ class PolicyFormState(FormState, mixin=True):
         from maas_ui.components.toasts import danger
 
         try:
-            form, options = svc.edit_form(slug, actor=acting_user())
+            form, options = svc.edit_form(slug, actor=acting_user(self))
         except svc.PolicyNotFound:
             return danger("That policy no longer exists.")
+        except PermissionDenied as denied:
+            return danger(denied.message)
         self._set_options(options)
         self._open(form, editing=slug)
 

@@ -22,6 +22,8 @@ from maas_ui.components.usage_parts import (
 from maas_ui import usage_view
 from maas_ui.domain import usage as u
 from maas_ui.domain.usage import RangeSelection
+from maas_ui.identity import acting_user
+from maas_ui.services import access
 from maas_ui.services import usage as svc
 from maas_ui.usage_view import ConsumerRow, MetricCard, ModelRow, consumers_csv
 
@@ -35,11 +37,12 @@ def _metrics_href(public_id: str, selection: RangeSelection) -> str:
     return routes.api_key_url(public_id, "metrics", **selection.to_query())
 
 
-def _page_view(selection: RangeSelection, now: datetime) -> tuple[usage_view.UsagePageView, list[MetricCard]]:
+def _page_view(selection: RangeSelection, now: datetime,
+               key_ids: list[int] | None = None) -> tuple[usage_view.UsagePageView, list[MetricCard]]:
     """The page's figures and the cards with their change against the previous period, in one
     step (the previous period's sums run beside the other queries; a second update would
     re-render the page)."""
-    view = usage_view.usage_page_view(selection, now, _metrics_href, compare=True)
+    view = usage_view.usage_page_view(selection, now, _metrics_href, compare=True, key_ids=key_ids)
     window = selection.window(now)
     cards = usage_view.metric_cards(view.totals, view.previous, usage_view.compare_label(selection, window))
     return view, cards
@@ -64,6 +67,7 @@ class UsageState(RangeStateMixin, rx.State):
     live_requests: int = 0
     # Backend only (never sent to the browser): every key's row, for "Show" and the CSV.
     _all_consumers: list[ConsumerRow] = []
+    _key_scope: list[int] | None = None
 
     def _range_url(self, selection: RangeSelection) -> str:
         return routes.usage_url(**selection.to_query())
@@ -82,8 +86,9 @@ class UsageState(RangeStateMixin, rx.State):
         self.loading = True
         yield  # the page dims now, before the queries run
         now = datetime.now(timezone.utc)
+        self._key_scope = access.usage_key_scope(acting_user(self))  # AI engineers: their own keys
         # Off the event loop: other sessions' events go on while this one's queries run.
-        view, cards = await asyncio.to_thread(_page_view, selection, now)
+        view, cards = await asyncio.to_thread(_page_view, selection, now, self._key_scope)
         if self._shown != selection:  # another range was picked meanwhile: its load assigns
             return
         self.window_text, self.bucket_text = view.window_text, view.bucket_text
@@ -103,7 +108,9 @@ class UsageState(RangeStateMixin, rx.State):
         yield
         # Then latency and throughput (histogram sums, outside the covering indexes) and the live hour.
         window = selection.window(now)
-        performance, live = await asyncio.to_thread(lambda: (svc.performance(window), svc.current_hour(now)))
+        scope = self._key_scope
+        performance, live = await asyncio.to_thread(
+            lambda: (svc.performance(window, key_ids=scope), svc.current_hour(now, key_ids=scope)))
         if self._shown != selection:
             return
         self.performance = usage_view.performance_figures(performance)

@@ -29,7 +29,7 @@ class UserManagementState(SearchStateMixin, rx.State):
 
     def _reload(self):
         field = USER_SORT_FIELDS[self.user_sort_index]
-        found = directory.directory(self.search, actor=acting_user())
+        found = directory.directory(self.search, actor=acting_user(self))
         self.users = sorted(found.users, key=lambda u: getattr(u, field).lower(),
                             reverse=self.user_sort_direction == "desc")
         self.groups, self.service_accounts = found.groups, found.service_accounts

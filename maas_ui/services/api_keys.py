@@ -18,6 +18,8 @@ from sqlalchemy import update as sa_update
 from sqlmodel import Session, select
 
 from maas_ui import db
+from maas_ui.domain import audit as audit_dom
+from maas_ui.services import access, audit
 from maas_ui.domain import key_format as fmt
 from maas_ui.domain.identity import Actor
 from maas_ui.domain.inputs import clean_name, fold
@@ -27,13 +29,13 @@ from maas_ui.domain.key_forms import (
     expiry_instant,
     validate_key_form,
 )
+from maas_ui.domain.roles import PermissionDenied
 from maas_ui.domain.keys import SecretBox, display_status, mask, mint_secret, new_public_id
 from maas_ui.models import (
     AiAsset,
     ApiKey,
     ApiKeyAsset,
     AssetKind,
-    AuditLog,
     Group,
     KeyStatus,
     McpTool,
@@ -276,18 +278,21 @@ def _kind_value(kind) -> str:
 
 
 # List --------------------------------------------------------------------------------------
-def _list_keys(s: Session, query: KeyListQuery | None = None, *, now: datetime | None = None) -> KeyPage:
-    """One page of keys, filtered, sorted and counted in SQL."""
+def _list_keys(s: Session, query: KeyListQuery | None = None, *, now: datetime | None = None,
+               scope=None) -> KeyPage:
+    """One page of keys, filtered, sorted and counted in SQL; `scope` is the actor's key condition."""
     q = (query or KeyListQuery()).normalized()
     now = now or utcnow()
     dialect = s.get_bind().dialect.name
-    conds = _filters(q, now)
+    conds = _filters(q, now) + ([scope] if scope is not None else [])
 
     total = s.exec(select(func.count()).select_from(ApiKey).where(*conds)).one()
     page_count = max(1, -(-total // q.per_page))
     page = min(q.page, page_count)
     any_keys = total > 0 or (
-        q.is_filtered and s.exec(select(ApiKey.id).where(ApiKey.deleted_at.is_(None)).limit(1)).first() is not None
+        q.is_filtered and s.exec(select(ApiKey.id).where(ApiKey.deleted_at.is_(None),
+                                                         *([scope] if scope is not None else [])).limit(1)).first()
+        is not None
     )
 
     # 1) The page's ids only: no row is loaded beyond the page. A page in the second half is read
@@ -448,8 +453,9 @@ def _key_form_values(s: Session, public_id: str) -> KeyFormInput:
 
 
 # Form support ------------------------------------------------------------------------------
-def _form_options(s: Session) -> FormOptions:
-    """Owner options per owner kind and asset options per asset kind, for the Create / Edit modal."""
+def _form_options(s: Session, reach: "access.Reach | None" = None) -> FormOptions:
+    """Owner options per owner kind and asset options per asset kind, for the Create / Edit modal.
+    With a reach (an AI engineer), only the owners within it."""
     owners = {
         "user": [Option(str(u.id), u.full_name, u.username)
                  for u in s.exec(select(User).order_by(func.lower(User.full_name))).all()],
@@ -458,6 +464,8 @@ def _form_options(s: Session) -> FormOptions:
         "service_account": [Option(str(a.id), a.name, a.namespace)
                             for a in s.exec(select(ServiceAccount).order_by(func.lower(ServiceAccount.name))).all()],
     }
+    if reach is not None:
+        owners = {kind: [o for o in options if reach.owns(kind, int(o.value))] for kind, options in owners.items()}
     assets: dict[str, list[Option]] = {k: [] for k in fmt.ASSET_KINDS}
     for a in s.exec(select(AiAsset).order_by(func.lower(AiAsset.name))).all():
         assets[_kind_value(a.kind)].append(Option(str(a.id), a.name, a.identifier))
@@ -513,9 +521,24 @@ def _validate(
     )
 
 
-def _audit(s: Session, actor: str, action: str, key: ApiKey, summary: str, now: datetime) -> None:
-    s.add(AuditLog(at=now, actor=actor, action=action, entity_kind="api_key", entity_id=key.public_id,
-                   summary=summary[:1024]))
+def _audit(s: Session, actor: str, action: str, key: ApiKey, summary: str, now: datetime,
+           changes: dict | None = None) -> None:
+    audit.record(s, actor, action, "api_key", key.public_id, summary, changes, now=now)
+
+
+def _snapshot(s: Session, key: ApiKey) -> dict:
+    """The audited fields of a key (the secret never), for field-by-field diffs."""
+    assets = s.exec(select(AiAsset.name).join(ApiKeyAsset, ApiKeyAsset.asset_id == AiAsset.id)
+                    .where(ApiKeyAsset.key_id == key.id).order_by(AiAsset.name)).all() if key.id else []
+    return {
+        "name": key.name, "description": key.description,
+        "owner": f"{fmt.owner_kind_label(_kind_value(key.owner_kind))}: {_owner_name(s, key.owner_kind, key.owner_id)}",
+        "status": _kind_value(key.status),
+        "tokens_per_minute": key.tokens_per_minute, "requests_per_minute": key.requests_per_minute,
+        "budget_usd": key.budget_usd,
+        "expires": key.expires_at.astimezone(timezone.utc).date().isoformat() if key.expires_at else None,
+        "assets": list(assets),
+    }
 
 
 # Writes ------------------------------------------------------------------------------------
@@ -562,11 +585,12 @@ def _create_key(
     s.flush()
     for asset_id in data.asset_ids:
         s.add(ApiKeyAsset(key_id=key.id, asset_id=asset_id))
+    s.flush()
     owner = _owner_name(s, key.owner_kind, key.owner_id)
     key.owner_name = owner
     _audit(s, actor, "api_key.create", key,
            f"Created API key \u201c{key.name}\u201d ({key.public_id}) for {fmt.owner_kind_label(data.owner_kind).lower()} "
-           f"{owner} with {len(data.asset_ids)} asset(s)", now)
+           f"{owner} with {len(data.asset_ids)} asset(s)", now, audit_dom.diff(None, _snapshot(s, key)))
     s.commit()
     return public_id
 
@@ -580,6 +604,7 @@ def _update_key(
     data, errors = _validate(s, raw, editing=public_id, today=now.date())
     if data is None:
         raise KeyFormInvalid(errors)
+    before = _snapshot(s, key)
     changed: list[str] = []
 
     def put(attr: str, value, label: str) -> None:
@@ -608,8 +633,10 @@ def _update_key(
         changed.append("asset access")
     if changed:
         s.add(key)
+        s.flush()
         _audit(s, actor, "api_key.update", key,
-               f"Updated API key \u201c{key.name}\u201d ({key.public_id}): {', '.join(changed)}", now)
+               f"Updated API key \u201c{key.name}\u201d ({key.public_id}): {', '.join(changed)}", now,
+               audit_dom.diff(before, _snapshot(s, key)))
     s.commit()
     details = _get_key(s, public_id, now=now)
     assert details is not None
@@ -625,7 +652,8 @@ def _set_enabled(s: Session, public_id: str, enabled: bool, *, actor: str, now: 
         key.status = wanted
         s.add(key)
         _audit(s, actor, "api_key.enable" if enabled else "api_key.disable", key,
-               f"{'Enabled' if enabled else 'Disabled'} API key \u201c{key.name}\u201d ({key.public_id})", now)
+               f"{'Enabled' if enabled else 'Disabled'} API key \u201c{key.name}\u201d ({key.public_id})", now,
+               {"status": ["disabled" if enabled else "active", wanted.value]})
         s.commit()
     return key.name
 
@@ -641,7 +669,8 @@ def _delete_key(s: Session, public_id: str, *, actor: str, now: datetime | None 
     key.deleted_at = now
     key.secret_encrypted = ""
     s.add(key)
-    _audit(s, actor, "api_key.delete", key, f"Deleted API key \u201c{key.name}\u201d ({key.public_id})", now)
+    _audit(s, actor, "api_key.delete", key, f"Deleted API key \u201c{key.name}\u201d ({key.public_id})", now,
+           audit_dom.diff(_snapshot(s, key), None))
     s.commit()
     return key.name
 
@@ -698,86 +727,124 @@ def _key_name(s: Session, public_id: str) -> str | None:
 
 
 # Public API: each call is one session (one transaction) and names the acting user ----------
-# Reads take the actor too, so that what a person may see can later depend on who they are.
+# Who may do what (domain/roles.py): admins everything; an AI engineer only keys within their
+# reach (services/access.py). A key out of reach raises PermissionDenied, before anything changes.
+def _check_key(s: Session, actor: Actor, public_id: str) -> None:
+    """PermissionDenied when the key exists and is out of the actor's reach (absent keys are left to
+    the caller's KeyNotFound / None)."""
+    key = _live_key(s, public_id)
+    if key is not None:
+        access.require_key_access(s, actor, key)
+
+
+def _check_owner(s: Session, actor: Actor, raw: KeyFormInput) -> None:
+    reach = access.reach(s, actor)
+    if reach is None:
+        return
+    try:
+        owner_id = int(raw.owner_id)
+    except (TypeError, ValueError):
+        return  # the form's own validation says what is wrong
+    if raw.owner_kind in OWNER_KIND_FILTERS and not reach.owns(raw.owner_kind, owner_id):
+        raise PermissionDenied("You can create API keys only for yourself, your groups and your team's service accounts.")
+
+
 def list_keys(query: KeyListQuery | None = None, *, actor: Actor, url: str | None = None,
               now: datetime | None = None) -> KeyPage:
-    """One page of keys, filtered, sorted and counted in SQL."""
+    """One page of the keys the actor may see, filtered, sorted and counted in SQL."""
     with db.session(url) as s:
-        return _list_keys(s, query, now=now)
+        return _list_keys(s, query, now=now, scope=access.key_condition(access.reach(s, actor)))
 
 
 def get_key(public_id: str, *, actor: Actor, url: str | None = None, now: datetime | None = None) -> KeyDetails | None:
-    """The key's details, or None when there is no such (non-deleted) key."""
+    """The key's details, or None when there is no such (non-deleted) key. Raises PermissionDenied."""
     with db.session(url) as s:
+        _check_key(s, actor, public_id)
         return _get_key(s, public_id, now=now)
 
 
 def key_name(public_id: str, *, actor: Actor, url: str | None = None) -> str | None:
     with db.session(url) as s:
+        _check_key(s, actor, public_id)
         return _key_name(s, public_id)
 
 
 def form_options(*, actor: Actor, url: str | None = None) -> FormOptions:
-    """Owner options per owner kind and asset options per asset kind, for the Create modal."""
+    """Owner options (those the actor may create keys for) and asset options, for the Create modal."""
     with db.session(url) as s:
-        return _form_options(s)
+        return _form_options(s, access.reach(s, actor))
 
 
 def key_form_values(public_id: str, *, actor: Actor, url: str | None = None) -> KeyFormInput:
-    """The Edit modal's initial values. Raises KeyNotFound."""
+    """The Edit modal's initial values. Raises KeyNotFound, PermissionDenied."""
     with db.session(url) as s:
+        _check_key(s, actor, public_id)
         return _key_form_values(s, public_id)
 
 
 def edit_form(public_id: str, *, actor: Actor, url: str | None = None) -> tuple[KeyFormInput, FormOptions]:
-    """What the Edit modal opens with: the key's values and the options, read together. Raises KeyNotFound."""
+    """What the Edit modal opens with: the key's values and the options, read together.
+    Raises KeyNotFound, PermissionDenied."""
     with db.session(url) as s:
-        return _key_form_values(s, public_id), _form_options(s)
+        _check_key(s, actor, public_id)
+        return _key_form_values(s, public_id), _form_options(s, access.reach(s, actor))
 
 
 def owner_key_names(kind: str, owner_id: int, *, actor: Actor, url: str | None = None,
                     editing: str | None = None) -> list[str]:
-    """The folded names of an owner's keys (the key being edited left out)."""
+    """The folded names of an owner's keys (the key being edited left out); [] out of reach."""
     with db.session(url) as s:
+        reach = access.reach(s, actor)
+        if reach is not None and (kind not in OWNER_KIND_FILTERS or not reach.owns(kind, owner_id)):
+            return []
         return _owner_key_names(s, kind, owner_id, editing=editing)
 
 
 def create_key(raw: KeyFormInput, *, actor: Actor, url: str | None = None, box: SecretBox | None = None,
                now: datetime | None = None) -> str:
-    """Mint, store and audit a new key (created by the actor). Returns its public id. Raises KeyFormInvalid."""
+    """Mint, store and audit a new key (created by the actor). Returns its public id.
+    Raises KeyFormInvalid, PermissionDenied (an owner out of the actor's reach)."""
     with db.session(url) as s:
+        _check_owner(s, actor, raw)
         return _create_key(s, raw, actor=actor.username, box=box, now=now)
 
 
 def update_key(public_id: str, raw: KeyFormInput, *, actor: Actor, url: str | None = None,
                now: datetime | None = None) -> KeyDetails:
-    """Save an edit (audited as the actor). Raises KeyFormInvalid, KeyNotFound."""
+    """Save an edit (audited as the actor). Raises KeyFormInvalid, KeyNotFound, PermissionDenied."""
     with db.session(url) as s:
+        _check_key(s, actor, public_id)
         return _update_key(s, public_id, raw, actor=actor.username, now=now)
 
 
 def set_enabled(public_id: str, enabled: bool, *, actor: Actor, url: str | None = None,
                 now: datetime | None = None) -> str:
-    """Enable or disable a key; returns its name. Raises KeyNotFound."""
+    """Enable or disable a key; returns its name. Raises KeyNotFound, PermissionDenied."""
     with db.session(url) as s:
+        _check_key(s, actor, public_id)
         return _set_enabled(s, public_id, enabled, actor=actor.username, now=now)
 
 
 def delete_key(public_id: str, *, actor: Actor, url: str | None = None, now: datetime | None = None) -> str:
-    """Soft delete (audited as the actor); returns the key's name. Raises KeyNotFound."""
+    """Soft delete (audited as the actor); returns the key's name. Raises KeyNotFound, PermissionDenied."""
     with db.session(url) as s:
+        _check_key(s, actor, public_id)
         return _delete_key(s, public_id, actor=actor.username, now=now)
 
 
 def reveal_secret(public_id: str, *, actor: Actor, url: str | None = None, box: SecretBox | None = None,
                   now: datetime | None = None) -> str | None:
-    """The whole secret, for the copy button only (audited as the actor). None when it cannot be revealed."""
+    """The whole secret, for the copy button only (audited as the actor). None when it cannot be
+    revealed. Raises PermissionDenied."""
     with db.session(url) as s:
+        _check_key(s, actor, public_id)
         return _reveal_secret(s, public_id, actor=actor.username, box=box, now=now)
 
 
 def playground_secret(public_id: str, *, actor: Actor, url: str | None = None, box: SecretBox | None = None,
                       now: datetime | None = None) -> str | None:
-    """The secret for the console's own server-side "Try it" call (audited as the actor; never sent to the page)."""
+    """The secret for the console's own server-side "Try it" call (audited as the actor; never sent to the page).
+    Raises PermissionDenied."""
     with db.session(url) as s:
+        _check_key(s, actor, public_id)
         return _playground_secret(s, public_id, actor=actor.username, box=box, now=now)

@@ -18,11 +18,14 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from maas_ui import db
+from maas_ui.domain import audit as audit_dom
+from maas_ui.services import access, audit
 from maas_ui.domain import limits as lim
 from maas_ui.domain import manifests as mf
 from maas_ui.domain.inputs import fold
 from maas_ui.domain import policies as dom
 from maas_ui.domain.identity import Actor
+from maas_ui.domain.roles import Permission, PermissionDenied
 from maas_ui.domain.key_format import exact_time
 from maas_ui.domain.keys import display_status
 from maas_ui.models import (
@@ -30,7 +33,6 @@ from maas_ui.models import (
     ApiKey,
     ApiKeyAsset,
     AssetKind,
-    AuditLog,
     Group,
     GroupMembership,
     OverLimitBehavior,
@@ -274,9 +276,10 @@ def _row(p: Policy, facts: dom.PolicyFacts) -> PolicyRow:
 
 
 # Reading -----------------------------------------------------------------------------------
-def _list_policies(s: Session, query: PolicyListQuery = PolicyListQuery()) -> PolicyList:
+def _list_policies(s: Session, query: PolicyListQuery = PolicyListQuery(), scope=None) -> PolicyList:
+    """`scope`: the actor's condition on policies (None: all)."""
     q = query.normalized()
-    stmt = select(Policy)
+    stmt = select(Policy) if scope is None else select(Policy).where(scope)
     if q.search:
         # autoescape: a search for "%" or "_" means those characters, not wildcards.
         # Names compare folded (Unicode-caseless on every database); IDs are lowercase ASCII.
@@ -297,7 +300,7 @@ def _list_policies(s: Session, query: PolicyListQuery = PolicyListQuery()) -> Po
         order = [order[0].desc(), *order[1:]]
     policies = list(s.exec(stmt.order_by(*order, Policy.id)).all())
     facts = _load_facts(s, policies)
-    total_all = s.exec(select(func.count()).select_from(Policy)).one()
+    total_all = s.exec(select(func.count()).select_from(Policy).where(*([scope] if scope is not None else []))).one()
     return PolicyList(rows=tuple(_row(p, facts[p.id]) for p in policies), total_all=total_all)
 
 
@@ -422,9 +425,31 @@ def _missing_choices(s: Session, form: dom.PolicyForm) -> dict[str, str]:
 
 
 # Writing -----------------------------------------------------------------------------------
-def _audit(s: Session, actor: str, action: str, slug: str, summary: str) -> None:
-    s.add(AuditLog(at=_now(), actor=actor, action=action, entity_kind="policy", entity_id=slug,
-                   summary=summary[:1024]))
+def _audit(s: Session, actor: str, action: str, slug: str, summary: str, changes: dict | None = None) -> None:
+    audit.record(s, actor, action, "policy", slug, summary, changes, now=_now())
+
+
+def _snapshot(s: Session, p: Policy) -> dict:
+    """The audited fields of a policy, by name (targets and assets by their names)."""
+    s.flush()
+    f = _load_facts(s, [p])[p.id]
+
+    def window(limit, value, unit):
+        return f"{limit} / {value} {unit}" if limit is not None else None
+
+    return {
+        "name": f.name, "description": f.description, "active": f.is_active,
+        "token_limit": window(f.token_limit, f.token_window_value, f.token_window_unit),
+        "request_limit": window(f.request_limit, f.request_window_value, f.request_window_unit),
+        "budget_usd": f.budget_usd,
+        "time_window": f"{f.time_window_start}-{f.time_window_end}" if f.time_window_start else None,
+        "over_limit_behavior": f.over_limit_behavior,
+        "models": "All" if f.all_models else [a.name for a in f.models],
+        "mcp_servers": "All" if f.all_mcp_servers else [a.name for a in f.mcp_servers],
+        "groups": [x.name for x in f.targets_of(dom.GROUP)],
+        "users": [x.name for x in f.targets_of(dom.USER)],
+        "service_accounts": [x.name for x in f.targets_of(dom.SERVICE_ACCOUNT)],
+    }
 
 
 def _apply(s: Session, p: Policy, data: dom.PolicyInput) -> None:
@@ -467,7 +492,7 @@ def _create_policy(s: Session, form: dom.PolicyForm, *, actor: str) -> str:
     _apply(s, p, data)
     rules = dom.policy_rules(_load_facts(s, [p])[p.id])
     _audit(s, actor, "policy.create", slug,
-           f"Created policy {data.name} ({slug}): {'; '.join(rules)}")
+           f"Created policy {data.name} ({slug}): {'; '.join(rules)}", audit_dom.diff(None, _snapshot(s, p)))
     s.commit()
     return slug
 
@@ -494,11 +519,13 @@ def _update_policy(s: Session, slug: str, form: dom.PolicyForm, *, actor: str) -
     for attr, label in _AUDITED_FIELDS.items():
         if getattr(before, attr) != getattr(data, attr) and label not in changed:
             changed.append(label)
+    old = _snapshot(s, p)
     _apply(s, p, data)
     p.updated_at = _now()
     s.add(p)
     _audit(s, actor, "policy.update", slug,
-           f"Edited policy {data.name} ({slug}): " + (", ".join(changed) if changed else "no change"))
+           f"Edited policy {data.name} ({slug}): " + (", ".join(changed) if changed else "no change"),
+           audit_dom.diff(old, _snapshot(s, p)))
     s.commit()
     return slug
 
@@ -511,7 +538,7 @@ def _set_policy_active(s: Session, slug: str, active: bool, *, actor: str) -> st
         p.updated_at = _now()
         s.add(p)
         _audit(s, actor, "policy.activate" if active else "policy.deactivate", slug,
-               f"{'Activated' if active else 'Deactivated'} policy {p.name} ({slug})")
+               f"{'Activated' if active else 'Deactivated'} policy {p.name} ({slug})", {"active": [not active, active]})
         s.commit()
     return p.name
 
@@ -520,12 +547,13 @@ def _delete_policy(s: Session, slug: str, *, actor: str) -> str:
     """Delete the policy, its targets and asset scope; returns its name."""
     p = _policy(s, slug)
     name = p.name
+    old = _snapshot(s, p)
     for model in (PolicyAsset, PolicyTarget):
         for row in s.exec(select(model).where(model.policy_id == p.id)).all():
             s.delete(row)
     s.flush()
     s.delete(p)
-    _audit(s, actor, "policy.delete", slug, f"Deleted policy {name} ({slug})")
+    _audit(s, actor, "policy.delete", slug, f"Deleted policy {name} ({slug})", audit_dom.diff(old, None))
     s.commit()
     return name
 
@@ -668,96 +696,144 @@ class PolicyPage:
     yaml_text: str
 
 
+NO_ACCESS = "You do not have access to this policy."
+MANAGE_DENIED = "Only platform admins can create, edit, activate, deactivate or delete policies."
+
+
+def _check_policy(s: Session, actor: Actor, slug: str) -> None:
+    """PermissionDenied when the policy exists and does not apply to the actor (AI engineers)."""
+    scope = access.policy_condition(s, actor)
+    if scope is None:
+        return
+    p = s.exec(select(Policy.id).where(Policy.slug == slug)).first()
+    if p is not None and s.exec(select(Policy.id).where(Policy.id == p, scope)).first() is None:
+        raise PermissionDenied(NO_ACCESS)
+
+
+def _manage(actor: Actor) -> None:
+    actor.require(Permission.POLICIES_MANAGE, MANAGE_DENIED)
+
+
+def _visible_keys(s: Session, actor: Actor, rows: list[PolicyKey]) -> list[PolicyKey]:
+    reach = access.reach(s, actor)
+    if reach is None or not rows:
+        return rows
+    visible = set(s.exec(select(ApiKey.public_id).where(ApiKey.public_id.in_([r.public_id for r in rows]),
+                                                        access.key_condition(reach))).all())
+    return [r for r in rows if r.public_id in visible]
+
+
 def list_policies(query: PolicyListQuery = PolicyListQuery(), *, actor: Actor, url: str | None = None) -> PolicyList:
+    """The policies the actor may see: all for admins, those that apply to them for AI engineers."""
     with db.session(url) as s:
-        return _list_policies(s, query)
+        return _list_policies(s, query, access.policy_condition(s, actor))
 
 
 def get_policy(slug: str, *, actor: Actor, url: str | None = None) -> PolicyDetail | None:
+    """None: no such policy. Raises PermissionDenied."""
     with db.session(url) as s:
+        _check_policy(s, actor, slug)
         return _get_policy(s, slug)
 
 
 def policy_page(slug: str, *, actor: Actor, url: str | None = None) -> PolicyPage | None:
     """The details page's detail, keys and YAML in one session; None when there is no such policy."""
     with db.session(url) as s:
+        _check_policy(s, actor, slug)
         detail = _get_policy(s, slug)
         if detail is None:
             return None
-        return PolicyPage(detail=detail, keys=_keys_for_policy(s, slug), yaml_text=_policy_yaml(s, slug))
+        return PolicyPage(detail=detail, keys=_visible_keys(s, actor, _keys_for_policy(s, slug)),
+                          yaml_text=_policy_yaml(s, slug))
 
 
 def keys_for_policy(slug: str, *, actor: Actor, url: str | None = None) -> list[PolicyKey]:
-    """Raises PolicyNotFound."""
+    """Raises PolicyNotFound, PermissionDenied."""
     with db.session(url) as s:
-        return _keys_for_policy(s, slug)
+        _check_policy(s, actor, slug)
+        return _visible_keys(s, actor, _keys_for_policy(s, slug))
 
 
 def policy_yaml(slug: str, settings: mf.GatewaySettings = mf.GatewaySettings(), *, actor: Actor,
                 url: str | None = None) -> str:
-    """Raises PolicyNotFound."""
+    """Raises PolicyNotFound, PermissionDenied."""
     with db.session(url) as s:
+        _check_policy(s, actor, slug)
         return _policy_yaml(s, slug, settings)
 
 
 def key_policies(public_id: str, *, actor: Actor, url: str | None = None) -> KeyPolicies | None:
+    """Raises PermissionDenied for a key out of the actor's reach."""
     with db.session(url) as s:
+        key = s.exec(select(ApiKey).where(ApiKey.public_id == public_id, ApiKey.deleted_at == None)).first()  # noqa: E711
+        if key is not None:
+            access.require_key_access(s, actor, key)
         return _key_policies(s, public_id)
 
 
 def form_options(*, actor: Actor, url: str | None = None) -> FormOptions:
     with db.session(url) as s:
+        _manage(actor)
         return _form_options(s)
 
 
 def policy_form(slug: str, *, actor: Actor, url: str | None = None) -> dom.PolicyForm:
     """Raises PolicyNotFound."""
     with db.session(url) as s:
+        _manage(actor)
         return _policy_form(s, slug)
 
 
 def edit_form(slug: str, *, actor: Actor, url: str | None = None) -> tuple[dom.PolicyForm, FormOptions]:
     """What the Edit modal opens with: the stored policy and the options, read together. Raises PolicyNotFound."""
     with db.session(url) as s:
+        _manage(actor)
         return _policy_form(s, slug), _form_options(s)
 
 
 def taken_names_and_ids(editing_slug: str | None = None, *, actor: Actor,
                         url: str | None = None) -> tuple[list[str], list[str]]:
     with db.session(url) as s:
+        _manage(actor)
         return _taken_names_and_ids(s, editing_slug)
 
 
 def preview_policy_id(name: str, *, actor: Actor, url: str | None = None) -> str:
     with db.session(url) as s:
+        _manage(actor)
         return _preview_policy_id(s, name)
 
 
 def check_form(form: dom.PolicyForm, editing_slug: str | None = None, *, actor: Actor,
                url: str | None = None) -> tuple[dict, dict]:
     with db.session(url) as s:
+        _manage(actor)
         return _check_form(s, form, editing_slug)
 
 
 def create_policy(form: dom.PolicyForm, *, actor: Actor, url: str | None = None) -> str:
     """Store a new policy created by the actor; returns its ID. Raises ValidationError."""
     with db.session(url) as s:
+        _manage(actor)
         return _create_policy(s, form, actor=actor.username)
 
 
 def update_policy(slug: str, form: dom.PolicyForm, *, actor: Actor, url: str | None = None) -> str:
     """Raises ValidationError, PolicyNotFound."""
     with db.session(url) as s:
+        _manage(actor)
         return _update_policy(s, slug, form, actor=actor.username)
 
 
 def set_policy_active(slug: str, active: bool, *, actor: Actor, url: str | None = None) -> str:
     """Activate or deactivate; returns the policy's name. Raises PolicyNotFound."""
     with db.session(url) as s:
+        _manage(actor)
         return _set_policy_active(s, slug, active, actor=actor.username)
 
 
 def delete_policy(slug: str, *, actor: Actor, url: str | None = None) -> str:
     """Returns the deleted policy's name. Raises PolicyNotFound."""
     with db.session(url) as s:
+        _manage(actor)
         return _delete_policy(s, slug, actor=actor.username)

@@ -19,7 +19,7 @@ Query plan notes (SQLite, 4M rows, see benchmarks/README.md):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -90,9 +90,10 @@ def _in_spans(col, spans: list[Span]):
 
 
 def _parts(window: TimeWindow, key_id: int | None, dims: tuple[str, ...], fields=SUM_FIELDS,
-           with_max: bool = True, *, keep_buckets: bool = False) -> list:
+           with_max: bool = True, *, keep_buckets: bool = False, key_ids: Sequence[int] | None = None) -> list:
     """SELECTs over usage_rollups (partial days) and usage_daily (whole days) that together cover
-    `window` once, each grouped by `dims` ("key_id", "asset_id", "t" = the hour or day start)."""
+    `window` once, each grouped by `dims` ("key_id", "asset_id", "t" = the hour or day start).
+    `key_ids`: only those keys (a viewer's scope; None: every key)."""
     split = split_window(window, keep_buckets=keep_buckets)
     out = []
     for table, time_col, spans in ((U, U.c.hour_start, split.hourly), (D, D.c.day_start, split.daily)):
@@ -102,6 +103,8 @@ def _parts(window: TimeWindow, key_id: int | None, dims: tuple[str, ...], fields
             cond = _in_spans(time_col, [span])
             if key_id is not None:
                 cond = and_(table.c.key_id == key_id, cond)
+            if key_ids is not None:
+                cond = and_(table.c.key_id.in_(list(key_ids)), cond)
             dim_cols = [time_col if d == "t" else table.c[d] for d in dims]
             stmt = select(*[c.label(d) for c, d in zip(dim_cols, dims)],
                           *_sum_columns(table, fields, with_max)).where(cond)
@@ -110,9 +113,9 @@ def _parts(window: TimeWindow, key_id: int | None, dims: tuple[str, ...], fields
 
 
 def _aggregate(window: TimeWindow, key_id: int | None, dims: tuple[str, ...] = (), fields=SUM_FIELDS,
-               with_max: bool = True):
+               with_max: bool = True, *, key_ids: Sequence[int] | None = None):
     """One SELECT of `dims` and the sums of `fields` over the window (hourly edges + daily days)."""
-    parts = _parts(window, key_id, dims, fields, with_max)
+    parts = _parts(window, key_id, dims, fields, with_max, key_ids=key_ids)
     if len(parts) == 1:
         return parts[0]
     both = union_all(*parts).subquery("both_tables")
@@ -204,17 +207,17 @@ def _totals(row) -> Totals:
 
 
 def series(conn: Connection, window: TimeWindow, key_id: int | None = None,
-           fields: tuple[str, ...] = SERIES_FIELDS) -> pd.DataFrame:
+           fields: tuple[str, ...] = SERIES_FIELDS, *, key_ids: Sequence[int] | None = None) -> pd.DataFrame:
     """One row per bucket of the window, oldest first, zero-filled; columns bucket_start, bucket_end,
     the summed `fields` (requests, errors, input_tokens, output_tokens, cost_usd by default) and,
     when their inputs are there, successes and tokens. Fewer fields is a cheaper scan."""
-    if key_id is None:  # every key: one row per hour in usage_hourly_total (8,760 a year)
+    if key_id is None and key_ids is None:  # every key: one row per hour in usage_hourly_total (8,760 a year)
         points = (select(H.c.hour_start.label("t"), *[H.c[f] for f in fields])
                   .where(H.c.hour_start >= window.start, H.c.hour_start < window.end).subquery("points"))
     else:
         # Per hour (partial days, days cut by a bucket boundary) and per whole day otherwise: the
         # two parts hold different time points, so the outer query can fold both into buckets.
-        parts = _parts(window, key_id, ("t",), fields, with_max=False, keep_buckets=True)
+        parts = _parts(window, key_id, ("t",), fields, with_max=False, keep_buckets=True, key_ids=key_ids)
         points = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("points")
     b = bucket_index(points.c.t, window, conn.dialect.name).label("b")
     stmt = select(b, *[func.sum(points.c[f]).label(f) for f in fields]).group_by(b)
@@ -243,9 +246,10 @@ def totals_with_previous(conn: Connection, window: TimeWindow, key_id: int | Non
 
 
 def window_totals(conn: Connection, window: TimeWindow, key_id: int | None = None, *,
-                  cards_only: bool = False) -> Totals:
+                  cards_only: bool = False, key_ids: Sequence[int] | None = None) -> Totals:
     """Sums over the window; `cards_only` skips the latency sums (zero in the result), a cheaper scan."""
-    stmt = _aggregate(window, key_id, (), CARD_FIELDS, with_max=False) if cards_only else _aggregate(window, key_id)
+    stmt = (_aggregate(window, key_id, (), CARD_FIELDS, with_max=False, key_ids=key_ids) if cards_only
+            else _aggregate(window, key_id, key_ids=key_ids))
     return _totals(conn.execute(stmt).first())
 
 
@@ -284,14 +288,14 @@ def by_asset(conn: Connection, window: TimeWindow, key_id: int | None = None) ->
     return _asset_frame(conn, df)
 
 
-def breakdowns(conn: Connection, window: TimeWindow) -> dict[str, pd.DataFrame]:
+def breakdowns(conn: Connection, window: TimeWindow, *, key_ids: Sequence[int] | None = None) -> dict[str, pd.DataFrame]:
     """Per key, per asset, per user, per group and total over the window, in one statement.
 
     Group figures sum the usage of every key owned by a member of the group plus the group's
     own keys. A user in two groups counts in both, so group rows overlap and do not add up to
     the total. Service-account keys belong to no user or group.
     """
-    ka = _aggregate(window, None, ("key_id", "asset_id")).cte("ka")
+    ka = _aggregate(window, None, ("key_id", "asset_id"), key_ids=key_ids).cte("ka")
 
     def agg(dim: str, id_col, source, *where, group: bool = True):
         # A typed NULL: PostgreSQL cannot unite an untyped NULL with the integer ids of the other rows.
@@ -459,8 +463,9 @@ def _run_concurrently(url: str | None, *jobs: Callable[[Connection], object]) ->
     return [f.result() for f in futures]
 
 
-def _overview_breakdowns(conn: Connection, window: TimeWindow) -> dict[str, pd.DataFrame]:
-    parts = breakdowns(conn, window)
+def _overview_breakdowns(conn: Connection, window: TimeWindow,
+                         key_ids: Sequence[int] | None = None) -> dict[str, pd.DataFrame]:
+    parts = breakdowns(conn, window, key_ids=key_ids)
     return {
         "total": parts["total"],
         "key": _key_frame(conn, parts["key"]),
@@ -470,14 +475,16 @@ def _overview_breakdowns(conn: Connection, window: TimeWindow) -> dict[str, pd.D
     }
 
 
-def usage_overview(window: TimeWindow, url: str | None = None, *, compare: bool = False) -> UsageOverview:
+def usage_overview(window: TimeWindow, url: str | None = None, *, compare: bool = False,
+                   key_ids: Sequence[int] | None = None) -> UsageOverview:
     """The Usage page's data. With compare=False the previous period is left to
-    `previous_totals` (the page fills the change badges in a second step)."""
+    `previous_totals` (the page fills the change badges in a second step). `key_ids`: only
+    those keys' usage (the viewer's scope, services.access.usage_key_scope; None: all)."""
     # The page charts requests over time only (tokens go by user, group and key): two sums per hour.
-    jobs = [lambda conn: _overview_breakdowns(conn, window),
-            lambda conn: series(conn, window, fields=("requests", "errors", "throttled"))]
+    jobs = [lambda conn: _overview_breakdowns(conn, window, key_ids),
+            lambda conn: series(conn, window, fields=("requests", "errors", "throttled"), key_ids=key_ids)]
     if compare:
-        jobs.append(lambda conn: window_totals(conn, window.previous(), cards_only=True))
+        jobs.append(lambda conn: window_totals(conn, window.previous(), cards_only=True, key_ids=key_ids))
     results = _run_concurrently(url, *jobs)
     parts, series_df = results[0], results[1]
     total = parts["total"]
@@ -494,11 +501,12 @@ def usage_overview(window: TimeWindow, url: str | None = None, *, compare: bool 
     )
 
 
-def previous_totals(window: TimeWindow, url: str | None = None, key_id: int | None = None) -> Totals:
+def previous_totals(window: TimeWindow, url: str | None = None, key_id: int | None = None, *,
+                    key_ids: Sequence[int] | None = None) -> Totals:
     """Sums over the period of the same length just before `window`, for the cards' change badges
     (latency is not summed: zero in the result)."""
     with _connect(url) as conn:
-        return window_totals(conn, window.previous(), key_id, cards_only=True)
+        return window_totals(conn, window.previous(), key_id, cards_only=True, key_ids=key_ids)
 
 
 # Gateway figures: latency percentiles, throughput, throttled -----------------------------------
@@ -529,17 +537,23 @@ def _performance(row) -> Performance:
     )
 
 
-def performance(window: TimeWindow, key_id: int | None = None, url: str | None = None) -> Performance:
-    """Latency histogram, throttled requests and output tokens over the window (hourly edges + days)."""
+def performance(window: TimeWindow, key_id: int | None = None, url: str | None = None, *,
+                key_ids: Sequence[int] | None = None) -> Performance:
+    """Latency histogram, throttled requests and output tokens over the window (hourly edges + days).
+    `key_ids`: only those keys (the viewer's scope; None: all)."""
     with _connect(url) as conn:
-        return _performance(conn.execute(_aggregate(window, key_id, (), PERFORMANCE_FIELDS, with_max=True)).first())
+        return _performance(conn.execute(_aggregate(window, key_id, (), PERFORMANCE_FIELDS, with_max=True,
+                                                    key_ids=key_ids)).first())
 
 
-def current_hour(now: datetime, key_id: int | None = None, url: str | None = None) -> Performance:
+def current_hour(now: datetime, key_id: int | None = None, url: str | None = None, *,
+                 key_ids: Sequence[int] | None = None) -> Performance:
     """The hour in progress (live gateway traffic), which the range windows leave out until it ends."""
     start = now.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
     cond = [U.c.hour_start == start]
     if key_id is not None:
         cond.append(U.c.key_id == key_id)
+    if key_ids is not None:
+        cond.append(U.c.key_id.in_(list(key_ids)))
     with _connect(url) as conn:
         return _performance(conn.execute(select(*_sum_columns(U, PERFORMANCE_FIELDS, True)).where(*cond)).first())

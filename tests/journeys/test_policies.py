@@ -401,7 +401,7 @@ def _member_key_with_two_models(console) -> tuple[str, list[str]]:
         keys = s.exec(select(ApiKey).where(ApiKey.owner_kind == OwnerKind.USER, ApiKey.owner_id.in_(members),
                                            ApiKey.deleted_at == None).order_by(ApiKey.id)).all()  # noqa: E711
     for key in keys:
-        models = [m.name for m in svc.key_policies(key.public_id, actor=Actor("journey@example.com"), url=url).models]
+        models = [m.name for m in svc.key_policies(key.public_id, actor=Actor("journey@example.com", role="platform_admin"), url=url).models]
         if len(models) >= 2:
             return key.public_id, models
     pytest.fail("the seed has no finance-analytics member key granting two models")

@@ -11,6 +11,7 @@ from cryptography.fernet import Fernet
 
 from maas_ui import db
 from maas_ui.domain.identity import Actor
+from maas_ui.domain.roles import PLATFORM_ADMIN
 from maas_ui.domain.keys import SecretBox, mint_secret, new_public_id
 from maas_ui.services.api_keys import refresh_owner_names
 from maas_ui.models import (
@@ -19,7 +20,7 @@ from maas_ui.models import (
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=timezone.utc)
 ACTOR = "tester@example.com"
-TESTER = Actor(username=ACTOR, display_name="Test User")  # who the tests act as
+TESTER = Actor(username=ACTOR, display_name="Test User", role=PLATFORM_ADMIN)  # who the tests act as
 
 
 @dataclass

@@ -9,10 +9,11 @@ from cryptography.fernet import Fernet
 
 from maas_ui import db
 from maas_ui.domain.identity import Actor
+from maas_ui.domain.roles import PLATFORM_ADMIN
 
 SEED_NOW = datetime(2026, 6, 15, 12, 0, tzinfo=timezone.utc)
 ACTOR = "policy-tester@example.com"
-TESTER = Actor(username=ACTOR, display_name="Policy Tester")  # who the tests act as
+TESTER = Actor(username=ACTOR, display_name="Policy Tester", role=PLATFORM_ADMIN)  # who the tests act as
 _SECRET = Fernet.generate_key().decode()
 
 

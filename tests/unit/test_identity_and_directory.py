@@ -7,10 +7,9 @@ import dataclasses
 import pytest
 
 from maas_ui.domain.identity import Actor
-from maas_ui.identity import acting_user
 from maas_ui.services import directory
 
-ADMIN = Actor(username="admin@example.com", display_name="Admin")
+ADMIN = Actor(username="admin@example.com", display_name="Admin", role="platform_admin")
 
 
 def test_actor_is_frozen_and_named():
@@ -20,13 +19,6 @@ def test_actor_is_frozen_and_named():
         ADMIN.username = "someone-else"  # type: ignore[misc]
     with pytest.raises(ValueError):
         Actor("  ")
-
-
-def test_acting_user_is_the_configured_demo_user(monkeypatch):
-    monkeypatch.delenv("MAAS_DEMO_USER", raising=False)
-    assert acting_user() == Actor("admin@example.com")
-    monkeypatch.setenv("MAAS_DEMO_USER", "lead@example.com")
-    assert acting_user().username == "lead@example.com"
 
 
 def test_directory_reads_the_three_tabs_in_one_call(seeded_db_url):

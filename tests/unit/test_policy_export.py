@@ -25,6 +25,12 @@ def test_export_writes_one_file_per_active_policy_deterministically(seeded_url, 
         assert docs and all(d["metadata"]["labels"]["maas.opendatahub.io/policy"] == name[:-5] for d in docs)
     assert main(["--out", str(out)]) == 0
     assert _read(out) == first
+    # Each export is in the audit log, with the files it wrote.
+    from maas_ui.services import audit
+
+    exported = audit.list_entries(audit.AuditQuery(action="manifests.export"), actor=TESTER, url=seeded_url).rows
+    assert len(exported) >= 2 and exported[0].actor.startswith("cli:")
+    assert "devs-budget-standard.yaml" in next(c.new for c in exported[0].changes if c.field == "files")
     # The YAML tab shows exactly what is exported.
     assert svc.policy_yaml("devs-budget-standard", actor=TESTER, url=seeded_url) == first["devs-budget-standard.yaml"]
 
