@@ -92,6 +92,10 @@ class AiAsset(SQLModel, table=True):
     # Vector databases only.
     size_bytes: int | None = Field(default=None, sa_type=BigInteger)  # collections exceed 2**31 bytes
     created_at: datetime
+    # Models only: where the gateway sends requests. Empty URL: the built-in simulator.
+    upstream_url: str = Field(default="", max_length=512)
+    upstream_model: str = Field(default="", max_length=128)  # the upstream's model name (default: identifier)
+    upstream_credential_encrypted: str = Field(default="", max_length=1024)  # Fernet, never shown to key holders
 
 
 class McpTool(SQLModel, table=True):
@@ -211,6 +215,20 @@ class UsageRollup(SQLModel, table=True):
     cost_usd: float = 0.0
     latency_ms_sum: float = 0.0
     latency_ms_max: float = 0.0
+    throttled: int = 0  # requests let through over a soft limit
+    # Requests per latency bucket (domain.latency.BUCKET_BOUNDS_MS): p50/p95 of any range.
+    latency_b00: int = 0
+    latency_b01: int = 0
+    latency_b02: int = 0
+    latency_b03: int = 0
+    latency_b04: int = 0
+    latency_b05: int = 0
+    latency_b06: int = 0
+    latency_b07: int = 0
+    latency_b08: int = 0
+    latency_b09: int = 0
+    latency_b10: int = 0
+    latency_b11: int = 0
 
 
 class UsageDaily(SQLModel, table=True):
@@ -246,6 +264,39 @@ class UsageDaily(SQLModel, table=True):
     cost_usd: float = 0.0
     latency_ms_sum: float = 0.0
     latency_ms_max: float = 0.0
+    throttled: int = 0  # requests let through over a soft limit
+    # Requests per latency bucket (domain.latency.BUCKET_BOUNDS_MS): p50/p95 of any range.
+    latency_b00: int = 0
+    latency_b01: int = 0
+    latency_b02: int = 0
+    latency_b03: int = 0
+    latency_b04: int = 0
+    latency_b05: int = 0
+    latency_b06: int = 0
+    latency_b07: int = 0
+    latency_b08: int = 0
+    latency_b09: int = 0
+    latency_b10: int = 0
+    latency_b11: int = 0
+
+
+class GatewayRequest(SQLModel, table=True):
+    """One request through the gateway (migration 0007_gateway): for drill-down and backtests."""
+
+    __tablename__ = "gateway_requests"
+    __table_args__ = (Index("ix_gateway_requests_key_at", "key_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    key_id: int = Field(foreign_key="api_keys.id")
+    asset_id: int | None = Field(default=None, foreign_key="ai_assets.id")
+    status: int
+    outcome: str = Field(max_length=32)  # ok | throttled | error code such as rate_limited
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_ms: float = 0.0
+    streamed: bool = False
 
 
 class AuditLog(SQLModel, table=True):

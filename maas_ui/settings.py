@@ -40,6 +40,11 @@ def perses_dashboard_url_template() -> str:
     )
 
 
+def gateway_public_url() -> str:
+    """The base URL clients use to reach the gateway (MAAS_GATEWAY_PUBLIC_URL); "" = the console's own address."""
+    return os.environ.get("MAAS_GATEWAY_PUBLIC_URL", "").strip().rstrip("/")
+
+
 def demo_user() -> str:
     """The signed-in demo user shown in the masthead and written to the audit log."""
     return os.environ.get("MAAS_DEMO_USER", "admin@example.com")

@@ -84,6 +84,31 @@ def metric_cards(totals: Totals, previous: Totals | None, label: str) -> list[Me
     return cards
 
 
+@dataclass(frozen=True)
+class PerformanceFigure:
+    label: str
+    value: str
+    detail: str
+
+
+def performance_figures(p: svc.Performance) -> list[PerformanceFigure]:
+    """Median and p95 latency (from the latency histograms), output tokens per second, throttled."""
+    from maas_ui.domain import latency
+
+    hist = list(p.histogram) or latency.empty()
+    max_ms = p.latency_ms_max or None
+    p50, p95 = latency.quantile(hist, 0.5, max_ms), latency.quantile(hist, 0.95, max_ms)
+    tps = u.tokens_per_second(p.output_tokens, p.latency_ms_sum)
+    return [
+        PerformanceFigure("Median latency (p50)", u.format_ms(p50), f"{u.format_int(sum(hist))} requests timed"),
+        PerformanceFigure("p95 latency", u.format_ms(p95), f"Slowest {u.format_ms(max_ms)}"),
+        PerformanceFigure("Output tokens per second", u.format_rate_per_s(tps),
+                          f"{u.format_int(p.output_tokens)} output tokens"),
+        PerformanceFigure("Throttled requests", u.format_int(p.throttled),
+                          f"of {u.format_int(p.requests)} requests, over a limit"),
+    ]
+
+
 # Rows ----------------------------------------------------------------------------------------
 
 

@@ -244,3 +244,25 @@ def num_cell(value, label: str) -> rx.Component:
 
 def num_th(label: str) -> rx.Component:
     return pf.Th.create(label, class_name="maas-num", modifier="wrap")
+
+
+def performance_card(title: str, subtitle: rx.Var | str, figures: rx.Var, label: str) -> rx.Component:
+    """Latency percentiles, tokens per second and throttled requests (usage_view.performance_figures)."""
+    return pf.Card.create(
+        pf.CardHeader.create(pf.CardTitle.create(
+            pf.Title.create(title, heading_level="h2", size="lg"),
+            pf.Content.create(subtitle, component="small", class_name="pf-v6-u-text-color-subtle"),
+        )),
+        pf.CardBody.create(pf.DescriptionList.create(
+            rx.foreach(figures, lambda f: pf.DescriptionListGroup.create(
+                pf.DescriptionListTerm.create(f.label),
+                pf.DescriptionListDescription.create(
+                    rx.el.div(f.value, class_name="maas-metric-value"),
+                    pf.Content.create(f.detail, component="small", class_name="maas-metric-detail"),
+                ),
+            )),
+            column_modifier={"default": "2Col", "lg": "4Col"},
+            aria_label=label,
+        )),
+        aria_label=label,
+    )

@@ -10,11 +10,12 @@ import reflex as rx
 
 from maas_ui import db, routes
 from maas_ui.components import toasts
+from maas_ui.domain.gateway_urls import public_base_url
 from maas_ui.domain.key_examples import curl_example, python_example
 from maas_ui.pages.api_key_delete import DeleteKeyState
 from maas_ui.pages.api_key_form import KeyFormState, go_to_key
 from maas_ui.services import api_keys as svc
-from maas_ui.settings import demo_user
+from maas_ui.settings import demo_user, gateway_public_url
 
 
 class KeyDetailsState(rx.State):
@@ -39,6 +40,9 @@ class KeyDetailsState(rx.State):
         if routes.plausible_id(key_id):
             with db.session() as s:
                 details = svc.get_key(s, key_id)
+        if details is not None:  # models answer through this console's gateway
+            details = svc.with_gateway_endpoints(
+                details, public_base_url(gateway_public_url(), self.router.headers.origin))
         self.details = details
         self.found = details is not None
         self.loaded_id = key_id

@@ -19,12 +19,12 @@ from maas_ui import pf, routes, usage_view
 from maas_ui.components.common import empty_state
 from maas_ui.components.usage_parts import (
     RangeStateMixin, chart_card, custom_range_error, external_link, metric_cards, num_cell, num_th,
-    time_range_toolbar, window_caption,
+    performance_card, time_range_toolbar, window_caption,
 )
 from maas_ui.domain.usage import RangeSelection
 from maas_ui.services import usage as svc
 from maas_ui.settings import perses_dashboard_url_template
-from maas_ui.usage_view import MetricCard, ModelRow
+from maas_ui.usage_view import MetricCard, ModelRow, PerformanceFigure
 
 
 def perses_url(public_id: str) -> str:
@@ -40,6 +40,9 @@ class KeyMetricsState(RangeStateMixin, rx.State):
     tokens_figure: dict = {}
     models: list[ModelRow] = []
     dashboard_url: str = ""
+    performance: list[PerformanceFigure] = []
+    live: list[PerformanceFigure] = []  # the hour in progress (the ranges end at the last complete hour)
+    live_requests: int = 0
 
     def _public_id(self) -> str:
         return getattr(self, "key_id", "") or ""  # the route argument, a var of the root state
@@ -61,7 +64,11 @@ class KeyMetricsState(RangeStateMixin, rx.State):
         if key is None:
             self.found, self.loading = False, False
             return
-        view = usage_view.key_metrics_view(key.id, selection, datetime.now(timezone.utc))
+        now = datetime.now(timezone.utc)
+        view = usage_view.key_metrics_view(key.id, selection, now)
+        self.performance = usage_view.performance_figures(svc.performance(selection.window(now), key.id))
+        live = svc.current_hour(now, key.id)
+        self.live, self.live_requests = usage_view.performance_figures(live), live.requests
         self.found = True
         self.window_text, self.bucket_text = view.window_text, view.bucket_text
         self.has_usage = view.has_usage
@@ -107,6 +114,8 @@ def _content() -> rx.Component:
         s.has_usage,
         pf.Stack.create(
             pf.StackItem.create(metric_cards(s.cards)),
+            pf.StackItem.create(performance_card("Latency percentiles and throughput", "Over the selected range",
+                                                 s.performance, "Latency percentiles and throughput")),
             pf.StackItem.create(chart_card("Total requests", s.bucket_text, s.requests_figure,
                                            "Successful and failed requests over time")),
             pf.StackItem.create(chart_card("Tokens", s.bucket_text, s.tokens_figure,
@@ -123,6 +132,11 @@ def _content() -> rx.Component:
     )
 
 
+def live_card(s) -> rx.Component:
+    return performance_card("This hour so far", "Live: requests through the gateway since the hour began",
+                            s.live, "This hour so far")
+
+
 def metrics_tab() -> rx.Component:
     s = KeyMetricsState
     return pf.Stack.create(
@@ -131,6 +145,7 @@ def metrics_tab() -> rx.Component:
             custom_range_error(s),
             window_caption(s),
         ),
+        rx.cond(s.live_requests > 0, pf.StackItem.create(live_card(s))),
         pf.StackItem.create(
             rx.cond(
                 s.loading & (s.cards.length() == 0),

@@ -15,7 +15,8 @@ from maas_ui import pf, routes
 from maas_ui.components.common import empty_state, link, page_header
 from maas_ui.components.shell import shell
 from maas_ui.components.usage_parts import (
-    RangeStateMixin, chart_card, custom_range_error, metric_cards, num_cell, num_th, plot, time_range_toolbar,
+    RangeStateMixin, chart_card, custom_range_error, metric_cards, num_cell, num_th, performance_card, plot,
+    time_range_toolbar,
     window_caption,
 )
 from maas_ui import usage_view
@@ -45,6 +46,9 @@ class UsageState(RangeStateMixin, rx.State):
     user_count: int = 0
     group_count: int = 0
     show_top: str = "10"
+    performance: list[usage_view.PerformanceFigure] = []
+    live: list[usage_view.PerformanceFigure] = []  # the hour in progress
+    live_requests: int = 0
     # Backend only (never sent to the browser): every key's row, for "Show" and the CSV.
     _all_consumers: list[ConsumerRow] = []
 
@@ -79,6 +83,11 @@ class UsageState(RangeStateMixin, rx.State):
         window = selection.window(now)
         previous = svc.previous_totals(window)
         self.cards = usage_view.metric_cards(view.totals, previous, usage_view.compare_label(selection, window))
+        yield
+        # Third: latency and throughput (histogram sums, outside the covering indexes) and the live hour.
+        self.performance = usage_view.performance_figures(svc.performance(window))
+        live = svc.current_hour(now)
+        self.live, self.live_requests = usage_view.performance_figures(live), live.requests
 
     @rx.event
     def set_show_top(self, value: str):
@@ -236,6 +245,9 @@ def _content() -> rx.Component:
         s.has_usage,
         pf.Stack.create(
             pf.StackItem.create(metric_cards(s.cards)),
+            rx.cond(s.performance.length() > 0, pf.StackItem.create(performance_card(
+                "Latency percentiles and throughput", "Over the selected range", s.performance,
+                "Latency percentiles and throughput"))),
             pf.StackItem.create(chart_card("Requests over time", s.bucket_text, s.requests_figure,
                                            "Successful and failed requests over time")),
             pf.StackItem.create(_breakdowns()),
@@ -262,6 +274,9 @@ def usage_page() -> rx.Component:
             class_name="pf-v6-u-pb-0",
         ),
         pf.PageSection.create(
+            rx.cond(s.live_requests > 0, rx.el.div(
+                performance_card("This hour so far", "Live: requests through the gateway since the hour began",
+                                 s.live, "This hour so far"), class_name="pf-v6-u-mb-md")),
             rx.cond(
                 s.loading & (s.cards.length() == 0),
                 pf.Bullseye.create(pf.Spinner.create(aria_label="Loading usage")),

@@ -650,6 +650,36 @@ def reveal_secret(
     return plaintext
 
 
+def with_gateway_endpoints(details: KeyDetails, base_url: str) -> KeyDetails:
+    """The key's models with the gateway's per-model base URLs under `base_url` (what a client of
+    this console's gateway pastes), instead of their catalog endpoints."""
+    from dataclasses import replace
+
+    from maas_ui.domain.gateway_urls import model_endpoint
+
+    sections = [
+        replace(sec, assets=[replace(a, endpoint_url=model_endpoint(base_url, a.endpoint_url, a.name))
+                             for a in sec.assets]) if sec.kind == AssetKind.MODEL.value else sec
+        for sec in details.asset_sections
+    ]
+    return replace(details, asset_sections=sections)
+
+
+def playground_secret(s: Session, public_id: str, *, actor: str, box: SecretBox | None = None,
+                      now: datetime | None = None) -> str | None:
+    """The secret, for the console's own server-side "Try it" call (never sent to the page).
+    Audited like a copy; None when the key cannot be used (deleted, not decryptable)."""
+    key = _live_key(s, public_id)
+    if key is None:
+        return None
+    plaintext = (box or default_box()).decrypt(key.secret_encrypted)
+    if plaintext is not None:
+        _audit(s, actor, "api_key.try", key, f"Sent a test request with API key \u201c{key.name}\u201d "
+               f"({key.public_id}) from the console", now or utcnow())
+        s.commit()
+    return plaintext
+
+
 def key_name(s: Session, public_id: str) -> str | None:
     key = _live_key(s, public_id)
     return key.name if key else None

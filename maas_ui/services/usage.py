@@ -30,6 +30,7 @@ from sqlalchemy import BigInteger, Integer, and_, cast, delete, extract, func, i
 from sqlalchemy.engine import Connection
 
 from maas_ui import db
+from maas_ui.domain.latency import BUCKET_COLUMNS
 from maas_ui.domain.usage import Span, TimeWindow, Totals, split_window, success_rate, tokens_per_second
 from maas_ui.models import (
     AiAsset, ApiKey, AssetKind, Group, GroupMembership, OwnerKind, ServiceAccount, UsageDaily, UsageRollup, User,
@@ -46,6 +47,8 @@ SAS = ServiceAccount.__table__
 
 SUM_FIELDS = ("requests", "errors", "input_tokens", "output_tokens", "cost_usd", "latency_ms_sum")
 MEASURES = SUM_FIELDS + ("latency_ms_max",)
+# What usage_daily sums beyond MEASURES' sums: throttled requests and the latency histogram.
+DAILY_EXTRA_SUMS = ("throttled",) + BUCKET_COLUMNS
 SERIES_FIELDS = ("requests", "errors", "input_tokens", "output_tokens", "cost_usd")
 CARD_FIELDS = SERIES_FIELDS  # what the four cards need
 
@@ -139,11 +142,13 @@ def refresh_daily(conn: Connection, start: datetime | None = None, end: datetime
         dcond.append(D.c.day_start < last)
     conn.execute(delete(D).where(*dcond))
     source = (
-        select(U.c.key_id, U.c.asset_id, day, *[func.sum(U.c[f]) for f in SUM_FIELDS], func.max(U.c.latency_ms_max))
+        select(U.c.key_id, U.c.asset_id, day, *[func.sum(U.c[f]) for f in SUM_FIELDS], func.max(U.c.latency_ms_max),
+               *[func.sum(U.c[f]) for f in DAILY_EXTRA_SUMS])
         .where(*cond)
         .group_by(U.c.key_id, U.c.asset_id, day)
     )
-    result = conn.execute(insert(D).from_select(["key_id", "asset_id", "day_start", *MEASURES], source))
+    result = conn.execute(insert(D).from_select(["key_id", "asset_id", "day_start", *MEASURES, *DAILY_EXTRA_SUMS],
+                                                source))
     return result.rowcount or 0
 
 
@@ -347,7 +352,7 @@ def key_usage(key_id: int, window: TimeWindow, url: str | None = None) -> KeyUsa
             window=window,
             totals=current,
             previous=previous,
-            series=series(conn, window, key_id),
+            series=series(conn, window, key_id, SERIES_FIELDS + ("throttled",)),
             by_asset=by_asset(conn, window, key_id),
         )
 
@@ -445,7 +450,7 @@ def usage_overview(window: TimeWindow, url: str | None = None, *, compare: bool 
     `previous_totals` (the page fills the change badges in a second step)."""
     # The page charts requests over time only (tokens go by user, group and key): two sums per hour.
     jobs = [lambda conn: _overview_breakdowns(conn, window),
-            lambda conn: series(conn, window, fields=("requests", "errors"))]
+            lambda conn: series(conn, window, fields=("requests", "errors", "throttled"))]
     if compare:
         jobs.append(lambda conn: window_totals(conn, window.previous(), cards_only=True))
     results = _run_concurrently(url, *jobs)
@@ -469,3 +474,47 @@ def previous_totals(window: TimeWindow, url: str | None = None, key_id: int | No
     (latency is not summed: zero in the result)."""
     with _connect(url) as conn:
         return window_totals(conn, window.previous(), key_id, cards_only=True)
+
+
+# Gateway figures: latency percentiles, throughput, throttled -----------------------------------
+PERFORMANCE_FIELDS = ("requests", "throttled", "output_tokens", "latency_ms_sum") + BUCKET_COLUMNS
+
+
+@dataclass(frozen=True)
+class Performance:
+    """Latency histogram and throughput of a window (or of the current hour)."""
+
+    requests: int = 0
+    throttled: int = 0
+    output_tokens: int = 0
+    latency_ms_sum: float = 0.0
+    latency_ms_max: float = 0.0
+    histogram: tuple[int, ...] = ()
+
+
+def _performance(row) -> Performance:
+    if row is None:
+        return Performance()
+    m = row._mapping
+    return Performance(
+        requests=int(m.get("requests") or 0), throttled=int(m.get("throttled") or 0),
+        output_tokens=int(m.get("output_tokens") or 0), latency_ms_sum=float(m.get("latency_ms_sum") or 0.0),
+        latency_ms_max=float(m.get("latency_ms_max") or 0.0),
+        histogram=tuple(int(m.get(c) or 0) for c in BUCKET_COLUMNS),
+    )
+
+
+def performance(window: TimeWindow, key_id: int | None = None, url: str | None = None) -> Performance:
+    """Latency histogram, throttled requests and output tokens over the window (hourly edges + days)."""
+    with _connect(url) as conn:
+        return _performance(conn.execute(_aggregate(window, key_id, (), PERFORMANCE_FIELDS, with_max=True)).first())
+
+
+def current_hour(now: datetime, key_id: int | None = None, url: str | None = None) -> Performance:
+    """The hour in progress (live gateway traffic), which the range windows leave out until it ends."""
+    start = now.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    cond = [U.c.hour_start == start]
+    if key_id is not None:
+        cond.append(U.c.key_id == key_id)
+    with _connect(url) as conn:
+        return _performance(conn.execute(select(*_sum_columns(U, PERFORMANCE_FIELDS, True)).where(*cond)).first())

@@ -37,6 +37,10 @@ class ConsoleServer:
             "MAAS_SECRET_KEY_FILE": str(self.workdir / "secret.key"),
             "REFLEX_TELEMETRY_ENABLED": "false",
             "PYTHONUNBUFFERED": "1",
+            # Gateway: keys/policies changed by the tests' own process are seen within 1 s; a
+            # slow upstream times out after 3 s.
+            "MAAS_GATEWAY_CACHE_TTL": "1",
+            "MAAS_GATEWAY_UPSTREAM_TIMEOUT": "3",
         }
         self._proc: subprocess.Popen | None = None
 
