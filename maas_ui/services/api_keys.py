@@ -448,7 +448,7 @@ def form_options(s: Session) -> FormOptions:
                             for a in s.exec(select(ServiceAccount).order_by(func.lower(ServiceAccount.name))).all()],
     }
     assets: dict[str, list[Option]] = {k: [] for k in fmt.ASSET_KINDS}
-    for a in s.exec(select(AiAsset).order_by(func.lower(AiAsset.name))).all():
+    for a in s.exec(select(AiAsset).where(AiAsset.deleted_at.is_(None)).order_by(func.lower(AiAsset.name))).all():
         assets[_kind_value(a.kind)].append(Option(str(a.id), a.name, a.identifier))
     return FormOptions(owners=owners, assets=assets)
 

@@ -84,7 +84,8 @@ def load_key(s: Session, secret_hash: str | None = None, *, public_id: str | Non
 
 
 def load_models(s: Session) -> list[GatewayModel]:
-    rows = s.exec(orm_select(AiAsset).where(AiAsset.kind == AssetKind.MODEL).order_by(AiAsset.id)).all()
+    rows = s.exec(orm_select(AiAsset).where(AiAsset.kind == AssetKind.MODEL, AiAsset.deleted_at.is_(None))
+                  .order_by(AiAsset.id)).all()
     return [GatewayModel(
         id=a.id, identifier=a.identifier, name=a.name, base_path=model_base_path(a.endpoint_url, a.name),
         price_input_per_1m=a.price_input_per_1m or 0.0, price_output_per_1m=a.price_output_per_1m or 0.0,
