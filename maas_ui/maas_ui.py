@@ -9,6 +9,8 @@ from maas_gateway.app import get_gateway
 from maas_ui import routes
 from maas_ui.components.shell import theme_script
 from maas_ui.http_cache import revalidate_html, serve_odd_paths_as_pages
+from maas_ui.pages.ai_assets import AiAssetsState, ai_assets_page
+from maas_ui.pages.asset_details import AssetDetailsState, asset_details_page
 from maas_ui.pages.api_key_details import KeyDetailsState, key_details_page
 from maas_ui.pages.api_keys import ApiKeysState, api_keys_page
 from maas_ui.pages.home import HomeState, home_page
@@ -46,4 +48,8 @@ app.add_page(policies_page, route=routes.POLICIES, title=title("Policies"), on_l
 for _route in (routes.POLICY_DETAILS, routes.POLICY_DETAILS_TAB):
     app.add_page(policy_details_page, route=_route, title=title("Policy details"), on_load=PolicyDetailsState.load)
 app.add_page(usage_page, route=routes.USAGE, title=title("Usage"), on_load=UsageState.load)
+for _route in (routes.AI_ASSETS, routes.AI_ASSETS_KIND):
+    app.add_page(ai_assets_page, route=_route, title=title("AI assets"), on_load=AiAssetsState.load)
+for _route in (routes.AI_ASSET_DETAILS, routes.AI_ASSET_DETAILS_TAB):
+    app.add_page(asset_details_page, route=_route, title=title("AI asset details"), on_load=AssetDetailsState.load)
 app.add_page(not_found_page, route="404", title=title("Page not found"))

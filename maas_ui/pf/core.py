@@ -742,3 +742,37 @@ class Pagination(PFComponent):
     on_set_page: rx.EventHandler[_value_spec]
     titles: rx.Var[dict]
     on_per_page_select: rx.EventHandler[_value_spec]
+
+
+# Wizard --------------------------------------------------------------------------------------
+class Wizard(PFComponent):
+    """PF6 Wizard (usually inside a Modal). Steps are WizardStep children; each step's `footer`
+    ({"nextButtonText", "isNextDisabled", ...}) controls its buttons; `on_save` runs on the last
+    step's primary button, `on_close` on Cancel and the header's close button."""
+
+    tag = "Wizard"
+    header: rx.Var[rx.Component]
+    height: rx.Var[str | int]
+    is_visit_required: rx.Var[bool]
+    start_index: rx.Var[int]
+    nav_aria_label: rx.Var[str]
+    on_close: rx.EventHandler[no_args_event_spec]
+    on_save: rx.EventHandler[no_args_event_spec]
+
+
+class WizardStep(PFComponent):
+    tag = "WizardStep"
+    name: rx.Var[str]
+    id: rx.Var[str]
+    footer: rx.Var[dict]
+    is_disabled: rx.Var[bool]
+
+
+class WizardHeader(PFComponent):
+    tag = "WizardHeader"
+    title: rx.Var[str]
+    title_id: rx.Var[str]
+    description: rx.Var[str]
+    description_id: rx.Var[str]
+    close_button_aria_label: rx.Var[str]
+    on_close: rx.EventHandler[no_args_event_spec]

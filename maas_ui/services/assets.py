@@ -17,7 +17,7 @@ from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from maas_ui import db
+from maas_ui import db, routes
 from maas_ui.domain import assets as dom
 from maas_ui.domain import key_format as fmt
 from maas_ui.domain import latency
@@ -62,6 +62,10 @@ class AssetRow:
     tokens_24h: int
     cost_24h: str
     description: str = ""
+    asset_id: int = 0
+    href: str = ""  # the details page
+    requests_text: str = "0"
+    tokens_text: str = "0"
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,8 @@ class AssetDetail:
     tools: list[str]
     size_text: str
     is_model: bool
+    asset_id: int = 0
+    href: str = ""
 
 
 @dataclass(frozen=True)
@@ -172,7 +178,10 @@ def _live(s: Session):
 
 
 def _asset(s: Session, identifier: str) -> AiAsset:
-    a = s.exec(_live(s).where(AiAsset.identifier == identifier)).first()
+    """A live asset by its ID, or by its database id (the URLs' form: model IDs may hold slashes)."""
+    ref = str(identifier)
+    cond = AiAsset.id == int(ref) if ref.isascii() and ref.isdigit() and len(ref) < 12 else AiAsset.identifier == ref
+    a = s.exec(_live(s).where(cond)).first()
     if a is None:
         raise AssetNotFound(identifier)
     return a
@@ -273,7 +282,7 @@ def _detail(s: Session, a: AiAsset, base_url: str) -> AssetDetail:
         context_length=f"{a.context_length:,} tokens" if a.context_length else "Not set",
         owner=a.owner or "Platform team", created=fmt.exact_date(a.created_at), created_by=a.created_by or "Seeded",
         tools=_tools(s, [a.id]).get(a.id, []), size_text=fmt.size(a.size_bytes) if a.size_bytes else "",
-        is_model=kd.kind == "model",
+        is_model=kd.kind == "model", asset_id=a.id, href=routes.ai_asset_url(kd.slug, a.id),
     )
 
 
@@ -296,6 +305,8 @@ def catalog(kind: str, *, actor: str, base_url: str = "", now: datetime | None =
             provider_label=dom.provider_label(a.provider), status="Available",
             tools_text=", ".join(t) if t else "No tools", size_text=fmt.size(a.size_bytes),
             requests_24h=u.requests, tokens_24h=u.tokens, cost_24h=f"${u.cost_usd:,.2f}", description=a.description,
+            asset_id=a.id, href=routes.ai_asset_url(kd.slug, a.id),
+            requests_text=f"{u.requests:,}", tokens_text=f"{u.tokens:,}",
         ))
     return rows
 
