@@ -48,7 +48,7 @@ class DeleteAssetState(ConfirmDeleteStateMixin, mixin=True):
 
 def _radius(s: type[DeleteAssetState]) -> rx.Component:
     return pf.Stack.create(
-        pf.StackItem.create(pf.Alert.create(title=s.impact, variant="warning", is_inline=True)),
+        pf.StackItem.create(pf.Alert.create(title=s.impact, variant="warning", is_inline=True, component="h2")),
         rx.cond(s.keys.length() > 0, pf.StackItem.create(pf.Table.create(
             pf.Thead.create(pf.Tr.create(pf.Th.create("API key"), pf.Th.create("Owner"),
                                          pf.Th.create("Requests (24 h)"))),

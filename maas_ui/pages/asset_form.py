@@ -234,7 +234,8 @@ def _helper(s, field: str, hint: str | rx.Var = "") -> rx.Component:
     return pf.FormHelperText.create(pf.HelperText.create(
         rx.cond(s.shown.contains(field),
                 pf.HelperTextItem.create(s.shown[field], variant="error", id=f"asset-{field}-helper"),
-                pf.HelperTextItem.create(hint, id=f"asset-{field}-helper") if hint else rx.fragment()),
+                pf.HelperTextItem.create(hint, id=f"asset-{field}-helper") if not (isinstance(hint, str) and not hint)
+                else rx.fragment()),
         aria_live="polite"))
 
 
@@ -271,7 +272,7 @@ def _source_step(s) -> rx.Component:
                                               field_id="asset-provider-group"))
 
 
-def _connection_result(s) -> rx.Component:
+def _connection_result(s, heading: str) -> rx.Component:
     return rx.cond(
         s.tested,
         pf.Alert.create(
@@ -281,7 +282,7 @@ def _connection_result(s) -> rx.Component:
                     pf.Content.create("Nothing was saved. Check the URL and credential, then test again.",
                                       component="p")),
             title=s.connection_message, variant=rx.cond(s.connection_ok, "success", "danger"), is_inline=True,
-            aria_live="polite", class_name="pf-v6-u-mt-sm",
+            aria_live="polite", class_name="pf-v6-u-mt-sm", component=heading,
         ),
     )
 
@@ -313,7 +314,7 @@ def _connection_fields(s, *, wizard: bool) -> list[rx.Component]:
                                "Stored encrypted; the gateway sends it to the provider, never the MaaS key.")),
             pf.Button.create("Test connection", variant="secondary", on_click=s.test_connection, is_loading=s.testing,
                              is_disabled=s.testing),
-            _connection_result(s),
+            _connection_result(s, "h3" if wizard else "h2"),  # under the wizard's h2, the modal's h1
         )),
         *([_model_checkboxes(s)] if wizard else []),
         rx.cond(s.is_model,
@@ -346,9 +347,9 @@ def _review(s) -> rx.Component:
         rx.cond(s.errors.length() > 0,
                 pf.Alert.create(rx.foreach(s.errors.values(), lambda m: pf.Content.create(m, component="p")),
                                 title="Fix these before adding the asset", variant="danger", is_inline=True,
-                                class_name="pf-v6-u-mt-md")),
+                                class_name="pf-v6-u-mt-md", component="h3")),
         rx.cond(s.save_error, pf.Alert.create(title=s.save_error, variant="danger", is_inline=True,
-                                              class_name="pf-v6-u-mt-md")),
+                                              class_name="pf-v6-u-mt-md", component="h3")),
     )
 
 
@@ -378,7 +379,7 @@ def asset_wizard_modal(s: type[AssetFormState]) -> rx.Component:
                                           description="Publish a model, MCP server, vector database or agent "
                                                       "behind the gateway.",
                                           description_id="asset-wizard-description",
-                                          close_button_aria_label="Close Add asset", on_close=s.close),
+                                          is_close_hidden=True),  # the Modal's own close button
             height=560, on_close=s.close, on_save=s.submit, nav_aria_label="Add asset steps", key=s.form_key,
         )),
         is_open=s.is_open & (s.editing == ""), variant="large", aria_labelledby="asset-wizard-title",
@@ -391,7 +392,7 @@ def asset_edit_modal(s: type[AssetFormState]) -> rx.Component:
         pf.ModalHeader.create(title="Edit asset", label_id="asset-edit-title"),
         pf.ModalBody.create(
             rx.cond(s.save_error, pf.Alert.create(title=s.save_error, variant="danger", is_inline=True,
-                                                  class_name="pf-v6-u-mb-md")),
+                                                  class_name="pf-v6-u-mb-md", component="h2")),
             pf.Form.create(*_connection_fields(s, wizard=False), *_pricing_fields(s), on_submit=rx.prevent_default),
         ),
         form_footer(s, "Save", id_prefix="asset-edit"),

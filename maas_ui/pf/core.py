@@ -745,7 +745,7 @@ class Pagination(PFComponent):
 
 
 # Wizard --------------------------------------------------------------------------------------
-class Wizard(PFComponent):
+class Wizard(PFComponent):  # noqa: D101
     """PF6 Wizard (usually inside a Modal). Steps are WizardStep children; each step's `footer`
     ({"nextButtonText", "isNextDisabled", ...}) controls its buttons; `on_save` runs on the last
     step's primary button, `on_close` on Cancel and the header's close button."""
@@ -762,6 +762,7 @@ class Wizard(PFComponent):
 
 class WizardStep(PFComponent):
     tag = "WizardStep"
+    _memoization_mode = _NEVER_MEMOIZE  # Wizard accepts only WizardStep elements as children
     name: rx.Var[str]
     id: rx.Var[str]
     footer: rx.Var[dict]
@@ -775,4 +776,5 @@ class WizardHeader(PFComponent):
     description: rx.Var[str]
     description_id: rx.Var[str]
     close_button_aria_label: rx.Var[str]
+    is_close_hidden: rx.Var[bool]
     on_close: rx.EventHandler[no_args_event_spec]
