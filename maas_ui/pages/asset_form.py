@@ -379,11 +379,12 @@ def asset_wizard_modal(s: type[AssetFormState]) -> rx.Component:
                                           description="Publish a model, MCP server, vector database or agent "
                                                       "behind the gateway.",
                                           description_id="asset-wizard-description",
-                                          is_close_hidden=True),  # the Modal's own close button
+                                          close_button_aria_label="Close Add asset", on_close=s.close),
             height=560, on_close=s.close, on_save=s.submit, nav_aria_label="Add asset steps", key=s.form_key,
         )),
         is_open=s.is_open & (s.editing == ""), variant="large", aria_labelledby="asset-wizard-title",
-        aria_describedby="asset-wizard-description", on_close=s.close, on_unmount=s.discard,
+        # The wizard's header has the close button; Escape closes too.
+        aria_describedby="asset-wizard-description", on_escape_press=s.close, on_unmount=s.discard,
     )
 
 

@@ -481,11 +481,13 @@ class Modal(PFComponent):
     aria_label: rx.Var[str]
     position: rx.Var[str]
     on_close: rx.EventHandler[no_args_event_spec]
+    # Escape without PF's own close button (e.g. a Wizard brings its header's close button).
+    on_escape_press: rx.EventHandler[no_args_event_spec]
 
     @classmethod
     def create(cls, *children, **props) -> rx.Component:
         modal = super().create(*children, **props)
-        close = modal.event_triggers.get("on_close")
+        close = modal.event_triggers.get("on_close") or modal.event_triggers.pop("on_escape_press", None)
         if close is not None:
             chain = Var.create(close)
             modal.custom_attrs["onEscapePress"] = Var(
