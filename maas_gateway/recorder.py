@@ -1,7 +1,7 @@
 """Usage recording off the request path: records go to a list, a task writes them in batches.
 
 Lossless: a batch that fails to write is put back and retried; `stop()` (clean shutdown)
-writes whatever is left. Costs are also added to the in-memory budget counters at once, so a
+waits for a write under way and writes whatever is left. Costs are also added to the in-memory budget counters at once, so a
 budget blocks without waiting for the database.
 """
 
@@ -25,6 +25,7 @@ class Recorder:
         self._task: asyncio.Task | None = None
         self._write_lock = threading.Lock()  # one writer at a time (the task, or a final flush)
         self.written = 0
+        self._inflight: set[asyncio.Future] = set()
 
     def add(self, record: RequestRecord) -> None:
         self._pending.append(record)
@@ -38,20 +39,21 @@ class Recorder:
             record_batch(conn, batch)
         self.written += len(batch)
 
-    def _wait_for_writer(self) -> None:
-        with self._write_lock:
-            pass
-
     async def flush(self) -> None:
         if not self._pending:
             return
         batch, self._pending = self._pending, []
-        try:
-            await asyncio.to_thread(self._write, batch)
-        except Exception:  # keep them: the next flush retries (never lose a record)
-            log.exception("writing %d usage records failed; will retry", len(batch))
-            self._pending[:0] = batch
-            raise
+        fut = asyncio.get_running_loop().run_in_executor(None, self._write, batch)
+        self._inflight.add(fut)
+
+        def done(f: asyncio.Future, batch=batch) -> None:
+            self._inflight.discard(f)
+            if not f.cancelled() and f.exception() is not None:  # keep them: the next flush retries
+                log.error("writing %d usage records failed; will retry: %s", len(batch), f.exception())
+                self._pending[:0] = batch
+
+        fut.add_done_callback(done)
+        await asyncio.shield(fut)  # cancelling the caller never abandons a write under way
 
     async def _run(self) -> None:
         while True:
@@ -74,10 +76,12 @@ class Recorder:
                 pass
             self._task = None
         # A batch the cancelled task handed to a thread may still be writing: wait for it.
-        await asyncio.to_thread(self._wait_for_writer)
+        if self._inflight:
+            await asyncio.gather(*list(self._inflight), return_exceptions=True)
         for _ in range(3):
             try:
                 await self.flush()
                 return
             except Exception:
                 await asyncio.sleep(0.5)
+        log.error("shutting down with %d usage records that could not be written", len(self._pending))

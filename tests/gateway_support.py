@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 
 from maas_ui import db
+from maas_ui.domain.identity import Actor
 from maas_ui.domain.key_forms import KeyFormInput
 from maas_ui.domain.keys import SecretBox
 from maas_ui.domain.policies import PolicyForm
@@ -18,6 +19,7 @@ from maas_ui.services import api_keys
 from maas_ui.services import policies as policy_service
 
 ACTOR = "gateway-tester@example.com"
+TESTER = Actor(username=ACTOR, display_name="Gateway Tester")  # who the tests act as
 MODEL = "openai/gpt-oss-20b"
 OTHER_MODEL = "ibm-granite/granite-3.1-8b-instruct"
 _n = itertools.count(1)
@@ -46,17 +48,15 @@ def make_key(url: str, box: SecretBox, owner_id: int, *, models=(MODEL,), rpm: i
     form = KeyFormInput(name=name or f"gw-key-{next(_n)}", owner_kind="user", owner_id=str(owner_id),
                         tokens_per_minute=str(tpm or ""), requests_per_minute=str(rpm or ""),
                         budget_usd=str(budget or ""), asset_ids=ids)
-    with db.session(url) as s:
-        public_id = api_keys.create_key(s, form, actor=ACTOR, box=box)
-        secret = api_keys.reveal_secret(s, public_id, actor=ACTOR, box=box)
+    public_id = api_keys.create_key(form, actor=TESTER, url=url, box=box)
+    secret = api_keys.reveal_secret(public_id, actor=TESTER, url=url, box=box)
     return public_id, secret
 
 
 def make_policy(url: str, user_id: int, *, model_ids=(), **fields) -> str:
     form = PolicyForm(name=f"Gateway test {next(_n)} {int(time.time() * 1000) % 10**9}", user_ids=[user_id],
                       model_ids=list(model_ids), **fields)
-    with db.session(url) as s:
-        return policy_service.create_policy(s, form)
+    return policy_service.create_policy(form, actor=TESTER, url=url)
 
 
 def key_row_id(url: str, public_id: str) -> int:

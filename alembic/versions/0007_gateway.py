@@ -9,7 +9,7 @@ Existing rows: the histogram is filled from each row's mean latency (all of a ro
 in the bucket of its mean), so old data keeps a plausible median.
 
 Revision ID: 0007_gateway
-Revises: 0005_usage_daily
+Revises: 0006_folded_names
 """
 from typing import Sequence, Union
 
@@ -18,7 +18,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0007_gateway"
-down_revision: Union[str, None] = "0005_usage_daily"
+down_revision: Union[str, None] = "0006_folded_names"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

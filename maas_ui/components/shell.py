@@ -7,7 +7,7 @@ import reflex as rx
 from maas_ui import pf, routes
 from maas_ui.components.common import link
 from maas_ui.components.toasts import toast_group
-from maas_ui.settings import demo_user
+from maas_ui.identity import acting_user
 
 PRODUCT_NAME = "Red Hat OpenShift AI"
 MAIN_ID = "maas-main"
@@ -54,7 +54,7 @@ class UserMenuState(rx.State):
 
     @rx.var
     def menu_items(self) -> list[dict]:
-        user = demo_user()
+        user = acting_user().display_name
         current = self.theme if self.theme in THEMES else "system"
         return [
             {"value": "signed-in", "content": f"Signed in as {user}", "isDisabled": True},
@@ -77,7 +77,7 @@ class UserMenuState(rx.State):
 
 
 def _masthead() -> rx.Component:
-    user = demo_user()
+    user = acting_user().display_name
     return pf.Masthead.create(
         pf.MastheadMain.create(
             pf.MastheadToggle.create(

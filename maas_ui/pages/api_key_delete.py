@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from maas_ui import db
 from maas_ui.components import toasts
 from maas_ui.components.confirm_delete import ConfirmDeleteStateMixin, confirm_delete_modal
+from maas_ui.identity import acting_user
 from maas_ui.services import api_keys as svc
-from maas_ui.settings import demo_user
 
 ID_PREFIX = "delete-api-key"
 
@@ -23,8 +22,7 @@ class DeleteKeyState(ConfirmDeleteStateMixin, mixin=True):
 
     @rx.event
     def open(self, public_id: str):
-        with db.session() as s:
-            name = svc.key_name(s, public_id)
+        name = svc.key_name(public_id, actor=acting_user())
         if name is None:
             return toasts.danger("This API key no longer exists.")
         self.public_id = public_id
@@ -32,8 +30,7 @@ class DeleteKeyState(ConfirmDeleteStateMixin, mixin=True):
 
     def _delete(self) -> str:
         try:
-            with db.session() as s:
-                return svc.delete_key(s, self.public_id, actor=demo_user())
+            return svc.delete_key(self.public_id, actor=acting_user())
         except svc.KeyNotFound:
             return self.name  # someone else deleted it meanwhile: the outcome is the same
 

@@ -15,14 +15,14 @@ from typing import Any
 
 import reflex as rx
 
-from maas_ui import db, pf, routes
+from maas_ui import pf, routes
 from maas_ui.components import toasts
 from maas_ui.components.form_state import FormRejected, FormState, ItemGone, Saved, form_footer
 from maas_ui.domain import inputs
 from maas_ui.domain import key_forms as kf
 from maas_ui.domain.key_format import ASSET_KINDS, OWNER_KIND_LABELS
+from maas_ui.identity import acting_user
 from maas_ui.services import api_keys as svc
-from maas_ui.settings import demo_user
 
 _OWNER_PLACEHOLDER = {"user": "Select a user", "group": "Select a group", "service_account": "Select a service account"}
 ASSET_FIELD_LABELS = {
@@ -105,18 +105,17 @@ class KeyFormState(FormState, mixin=True):
         if not (owner_id.isascii() and owner_id.isdigit()):
             self.owner_key_names = []
             return
-        with db.session() as s:
-            self.owner_key_names = svc.owner_key_names(s, kind, int(owner_id), editing=self.editing or None)
+        self.owner_key_names = svc.owner_key_names(kind, int(owner_id), actor=acting_user(),
+                                                   editing=self.editing or None)
 
     def _save(self) -> Saved:
         raw = self._raw()
         try:
-            with db.session() as s:
-                if self.editing:
-                    details = svc.update_key(s, self.editing, raw, actor=demo_user())
-                    return Saved(details.public_id, details.name, created=False)
-                public_id = svc.create_key(s, raw, actor=demo_user())
-                return Saved(public_id, inputs.clean_name(raw.name), created=True)
+            if self.editing:
+                details = svc.update_key(self.editing, raw, actor=acting_user())
+                return Saved(details.public_id, details.name, created=False)
+            public_id = svc.create_key(raw, actor=acting_user())
+            return Saved(public_id, inputs.clean_name(raw.name), created=True)
         except svc.KeyFormInvalid as exc:
             raise FormRejected(exc.errors) from exc
         except svc.KeyNotFound as exc:
@@ -161,9 +160,7 @@ class KeyFormState(FormState, mixin=True):
 
     @rx.event
     def open_create(self):
-        with db.session() as s:
-            options = svc.form_options(s)
-        self._open(kf.KeyFormInput(), options, editing="")
+        self._open(kf.KeyFormInput(), svc.form_options(actor=acting_user()), editing="")
 
     @rx.event
     def open_create_for_asset(self, asset_id: str):
@@ -174,12 +171,10 @@ class KeyFormState(FormState, mixin=True):
 
     @rx.event
     def open_edit(self, public_id: str):
-        with db.session() as s:
-            try:
-                values = svc.key_form_values(s, public_id)
-            except svc.KeyNotFound:
-                return toasts.danger("This API key no longer exists.")
-            options = svc.form_options(s)
+        try:
+            values, options = svc.edit_form(public_id, actor=acting_user())
+        except svc.KeyNotFound:
+            return toasts.danger("This API key no longer exists.")
         self._open(values, options, editing=public_id)
 
     # Fields with more than a value ---------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from maas_ui import db, pf, routes
+from maas_ui import pf, routes
 from maas_ui.components import toasts
 from maas_ui.components.common import empty_state, link, loading, page_header, subtle
 from maas_ui.components.labels import status_label
@@ -18,8 +18,8 @@ from maas_ui.components.toolbar import SearchStateMixin, list_toolbar, search_bo
 from maas_ui.domain.key_format import OWNER_KIND_LABELS
 from maas_ui.pages.api_key_delete import DeleteKeyState, delete_key_modal
 from maas_ui.pages.api_key_form import KeyFormState, go_to_key, key_form_modal
+from maas_ui.identity import acting_user
 from maas_ui.services import api_keys as svc
-from maas_ui.settings import demo_user
 
 TITLE = "API keys"
 DESCRIPTION = "Browse endpoints for available models and MCP servers."
@@ -84,8 +84,7 @@ class ApiKeysState(SearchStateMixin, rx.State):
         )
 
     def _reload(self) -> None:
-        with db.session() as s:
-            result = svc.list_keys(s, self._query())
+        result = svc.list_keys(self._query(), actor=acting_user())
         self.rows = result.rows
         self.total = result.total
         self.page = result.page
@@ -178,8 +177,7 @@ class ApiKeysState(SearchStateMixin, rx.State):
             return ListKeyDelete.open(public_id)
         if action in ("disable", "enable"):
             try:
-                with db.session() as s:
-                    name = svc.set_enabled(s, public_id, action == "enable", actor=demo_user())
+                name = svc.set_enabled(public_id, action == "enable", actor=acting_user())
             except svc.KeyNotFound:
                 self._reload()
                 return toasts.danger("This API key no longer exists.")

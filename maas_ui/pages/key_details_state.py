@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from maas_ui import db, routes
+from maas_ui import routes
 from maas_ui.components import toasts
 from maas_ui.domain.gateway_urls import public_base_url
 from maas_ui.domain.key_examples import curl_example, python_example
+from maas_ui.identity import acting_user
 from maas_ui.pages.api_key_delete import DeleteKeyState
 from maas_ui.pages.api_key_form import KeyFormState, go_to_key
 from maas_ui.services import api_keys as svc
-from maas_ui.settings import demo_user, gateway_public_url
+from maas_ui.settings import gateway_public_url
 
 
 class KeyDetailsState(rx.State):
@@ -38,8 +39,7 @@ class KeyDetailsState(rx.State):
         self.active_tab = tab if tab in routes.API_KEY_TABS else routes.API_KEY_TABS[0]
         details = None
         if routes.plausible_id(key_id):
-            with db.session() as s:
-                details = svc.get_key(s, key_id)
+            details = svc.get_key(key_id, actor=acting_user())
         if details is not None:  # models answer through this console's gateway
             details = svc.with_gateway_endpoints(
                 details, public_base_url(gateway_public_url(), self.router.headers.origin))
@@ -66,8 +66,7 @@ class KeyDetailsState(rx.State):
     @rx.event
     def copy_secret(self):
         """The copy button: decrypt on demand, straight to the clipboard (never kept in state)."""
-        with db.session() as s:
-            secret = svc.reveal_secret(s, self.key_id or "", actor=demo_user())
+        secret = svc.reveal_secret(self.key_id or "", actor=acting_user())
         if secret is None:
             return toasts.danger("The API key can't be copied: it no longer exists or can't be decrypted.")
         return rx.set_clipboard(secret)
@@ -75,8 +74,7 @@ class KeyDetailsState(rx.State):
     @rx.event
     def set_enabled(self, enabled: bool):
         try:
-            with db.session() as s:
-                name = svc.set_enabled(s, self.key_id or "", bool(enabled), actor=demo_user())
+            name = svc.set_enabled(self.key_id or "", bool(enabled), actor=acting_user())
         except svc.KeyNotFound:
             return [KeyDetailsState.load, toasts.danger("This API key no longer exists.")]
         return [KeyDetailsState.load, toasts.success(f"API key \u201c{name}\u201d {'enabled' if enabled else 'disabled'}")]

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from maas_ui import db, pf, routes
+from maas_ui import pf, routes
 from maas_ui.components.common import empty_state, link, link_button, loading, subtle
 from maas_ui.components.labels import kind_labels
+from maas_ui.identity import acting_user
 from maas_ui.services import policies as svc
 from maas_gateway.app import get_gateway
 
@@ -30,8 +31,7 @@ class KeyPoliciesTabState(rx.State):
         key_id = self.key_id or ""
         result = None
         if routes.plausible_id(key_id):
-            with db.session() as s:
-                result = svc.key_policies(s, key_id)
+            result = svc.key_policies(key_id, actor=acting_user())
         self.result, self.found = result, result is not None
         self.loaded, self.loaded_key = True, key_id
         if result is None:

@@ -12,9 +12,9 @@ import time
 import httpx
 import reflex as rx
 
-from maas_ui import db, pf
+from maas_ui import pf
+from maas_ui.identity import acting_user
 from maas_ui.services import api_keys as svc
-from maas_ui.settings import demo_user
 
 PROMPT_MAX = 4000
 SHOWN_HEADERS = ("x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
@@ -49,8 +49,7 @@ class TryItState(rx.State):
 
     @rx.event
     def load(self):
-        with db.session() as s:
-            details = svc.get_key(s, self.key_id or "")
+        details = svc.get_key(self.key_id or "", actor=acting_user())
         models = details.asset_sections[0].assets if details else []
         self.models = [{"value": a.identifier, "label": f"{a.name} ({a.identifier})"} for a in models]
         if self.model not in {m["value"] for m in self.models}:
@@ -77,8 +76,7 @@ class TryItState(rx.State):
             return
         self.sending = True
         yield
-        with db.session() as s:
-            secret = svc.playground_secret(s, self.key_id or "", actor=demo_user())
+        secret = svc.playground_secret(self.key_id or "", actor=acting_user())
         if secret is None:
             self.sending, self.has_result, self.ok = False, True, False
             self.status, self.error, self.answer, self.headers = "", "This API key no longer exists.", "", []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from maas_ui import db, pf, routes
+from maas_ui import pf, routes
 from maas_ui.components.common import empty_state, link, loading, page_header
 from maas_ui.components.labels import rules_labels, status_label, target_labels
 from maas_ui.components.menus import MenuAction, kebab_menu
@@ -13,6 +13,7 @@ from maas_ui.components.toolbar import SearchStateMixin, list_toolbar, search_bo
 from maas_ui.components.toasts import ToastState
 from maas_ui.pages.policy_delete import DeletePolicyState, policy_delete_modal
 from maas_ui.pages.policy_form import PolicyFormState, go_to_policy, policy_form_modal
+from maas_ui.identity import acting_user
 from maas_ui.services import policies as svc
 
 # Sortable columns by index: Name (0), Status (2).
@@ -36,8 +37,7 @@ class PoliciesState(SearchStateMixin, rx.State):
         query = svc.PolicyListQuery(search=self.search, status=self.status,
                                     sort=SORT_COLUMNS.get(self.sort_index, "name"),
                                     descending=self.sort_direction == "desc")
-        with db.session() as s:
-            result = svc.list_policies(s, query)
+        result = svc.list_policies(query, actor=acting_user())
         self.rows, self.total_all, self.loaded = list(result.rows), result.total_all, True
 
     @rx.event
@@ -74,8 +74,7 @@ class PoliciesState(SearchStateMixin, rx.State):
             return ListPolicyDelete.open(slug, name)
         if action in ("activate", "deactivate"):
             try:
-                with db.session() as s:
-                    svc.set_policy_active(s, slug, action == "activate")
+                svc.set_policy_active(slug, action == "activate", actor=acting_user())
             except svc.PolicyNotFound:
                 self._reload()
                 return ToastState.show("danger", f'Policy "{name}" no longer exists')

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from maas_ui import db
 from maas_ui.components.confirm_delete import ConfirmDeleteStateMixin, confirm_delete_modal
+from maas_ui.identity import acting_user
 from maas_ui.services import policies as svc
 
 
@@ -20,8 +20,7 @@ class DeletePolicyState(ConfirmDeleteStateMixin, mixin=True):
 
     def _delete(self) -> str:
         try:
-            with db.session() as s:
-                return svc.delete_policy(s, self.slug)
+            return svc.delete_policy(self.slug, actor=acting_user())
         except svc.PolicyNotFound:
             return self.name
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from maas_ui import db, pf, routes
+from maas_ui import pf, routes
 from maas_ui.components.common import empty_state, link, subtle
 from maas_ui.components.description_list import description_list
 from maas_ui.components.details_page import DetailsTab, NotFound, details_page, route_tab
@@ -19,6 +19,7 @@ from maas_ui.components.toasts import ToastState
 from maas_ui.domain.limits import LIMIT_KINDS
 from maas_ui.pages.policy_delete import DeletePolicyState, policy_delete_modal
 from maas_ui.pages.policy_form import PolicyFormState, go_to_policy, policy_form_modal
+from maas_ui.identity import acting_user
 from maas_ui.services import policies as svc
 
 EXPORT_COMMAND = "python -m maas_ui.export --out <dir>"
@@ -44,11 +45,9 @@ class PolicyDetailsState(rx.State):
         self.active_tab = route_tab(TABS, self.tab)
         self.detail = None
         if routes.plausible_id(self.slug):
-            with db.session() as s:
-                self.detail = svc.get_policy(s, self.slug)
-                if self.detail is not None:
-                    self.keys = svc.keys_for_policy(s, self.slug)
-                    self.yaml_text = svc.policy_yaml(s, self.slug)
+            page = svc.policy_page(self.slug, actor=acting_user())
+            if page is not None:
+                self.detail, self.keys, self.yaml_text = page.detail, page.keys, page.yaml_text
         self.found = self.detail is not None
         self.loaded = True
 
@@ -67,8 +66,7 @@ class PolicyDetailsState(rx.State):
             return DetailsPolicyDelete.open(self.slug, self.detail.facts.name)
         if value in ("activate", "deactivate"):
             try:
-                with db.session() as s:
-                    name = svc.set_policy_active(s, self.slug, value == "activate")
+                name = svc.set_policy_active(self.slug, value == "activate", actor=acting_user())
             except svc.PolicyNotFound:
                 return rx.redirect(routes.POLICIES)
             self.load()

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from maas_ui import db, pf, routes
+from maas_ui import pf, routes
 from maas_ui.components.form_state import FormRejected, FormState, ItemGone, Saved, form_footer
 from maas_ui.domain import inputs
 from maas_ui.domain import policies as dom
 from maas_ui.domain.limits import BUDGET, LIMIT_KINDS, TIME_WINDOW, LimitKind
+from maas_ui.identity import acting_user
 from maas_ui.services import policies as svc
 
 UNIT_OPTIONS = [("minute", "minute"), ("hour", "hour"), ("day", "day")]
@@ -110,17 +111,15 @@ class PolicyFormState(FormState, mixin=True):
                                         needs_id=not self.editing)
 
     def _check_database(self) -> None:
-        with db.session() as s:
-            self.taken_names, self.taken_ids = svc.taken_names_and_ids(s, self.editing or None)
+        self.taken_names, self.taken_ids = svc.taken_names_and_ids(self.editing or None, actor=acting_user())
 
     def _save(self) -> Saved:
         form = self._form()
         try:
-            with db.session() as s:
-                if self.editing:
-                    slug = svc.update_policy(s, self.editing, form)
-                else:
-                    slug = svc.create_policy(s, form)
+            if self.editing:
+                slug = svc.update_policy(self.editing, form, actor=acting_user())
+            else:
+                slug = svc.create_policy(form, actor=acting_user())
         except svc.ValidationError as exc:
             raise FormRejected(exc.errors) from exc
         except svc.PolicyNotFound as exc:
@@ -140,28 +139,25 @@ class PolicyFormState(FormState, mixin=True):
             editing=editing,
         )
 
-    def _load_options(self, s) -> None:
-        o = svc.form_options(s)
+    def _set_options(self, o: svc.FormOptions) -> None:
         self.options = {"model_ids": _options(o.models), "mcp_server_ids": _options(o.mcp_servers),
                         "group_ids": _options(o.groups), "user_ids": _options(o.users),
                         "service_account_ids": _options(o.service_accounts)}
 
     @rx.event
     def open_create(self):
-        with db.session() as s:
-            self._load_options(s)
+        self._set_options(svc.form_options(actor=acting_user()))
         self._open(dom.PolicyForm(), editing="")
 
     @rx.event
     def open_edit(self, slug: str):
         from maas_ui.components.toasts import danger
 
-        with db.session() as s:
-            try:
-                form = svc.policy_form(s, slug)
-            except svc.PolicyNotFound:
-                return danger("That policy no longer exists.")
-            self._load_options(s)
+        try:
+            form, options = svc.edit_form(slug, actor=acting_user())
+        except svc.PolicyNotFound:
+            return danger("That policy no longer exists.")
+        self._set_options(options)
         self._open(form, editing=slug)
 
     # Views --------------------------------------------------------------------------------

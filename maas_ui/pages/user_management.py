@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from maas_ui import db, pf, routes
+from maas_ui import pf, routes
 from maas_ui.components.common import empty_state, page_header, tab_body
 from maas_ui.components.labels import name_labels
 from maas_ui.components.shell import shell
 from maas_ui.components.toolbar import SearchStateMixin, list_toolbar, search_box
+from maas_ui.identity import acting_user
 from maas_ui.services import directory
 
 TABS = routes.USER_MANAGEMENT_TABS
@@ -28,14 +29,10 @@ class UserManagementState(SearchStateMixin, rx.State):
 
     def _reload(self):
         field = USER_SORT_FIELDS[self.user_sort_index]
-        with db.session() as s:
-            self.users = sorted(
-                directory.list_users(s, self.search),
-                key=lambda u: getattr(u, field).lower(),
-                reverse=self.user_sort_direction == "desc",
-            )
-            self.groups = directory.list_groups(s, self.search)
-            self.service_accounts = directory.list_service_accounts(s, self.search)
+        found = directory.directory(self.search, actor=acting_user())
+        self.users = sorted(found.users, key=lambda u: getattr(u, field).lower(),
+                            reverse=self.user_sort_direction == "desc")
+        self.groups, self.service_accounts = found.groups, found.service_accounts
 
     @rx.event
     def load(self):

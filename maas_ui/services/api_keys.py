@@ -1,6 +1,8 @@
 """API keys: list, details, create, edit, disable/enable, delete, reveal. No Reflex import.
 
-A sqlmodel Session goes in, plain frozen dataclasses come out. The list pages in SQL (filters,
+Each public function opens its own session (one transaction) on the database at `url` (the
+configured one by default) and takes the acting user; plain frozen dataclasses come out. The
+private `_name(s, ...)` helpers take a session. The list pages in SQL (filters,
 sort, LIMIT/OFFSET, COUNT) and never loads every key. The plaintext secret is never returned
 except by `reveal_secret`, which exists for the copy button and is audited.
 """
@@ -14,7 +16,9 @@ from datetime import date, datetime, timezone
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, select
 
+from maas_ui import db
 from maas_ui.domain import key_format as fmt
+from maas_ui.domain.identity import Actor
 from maas_ui.domain.inputs import clean_name, fold
 from maas_ui.domain.key_forms import (
     KeyFormData,
@@ -264,7 +268,7 @@ def _kind_value(kind) -> str:
 
 
 # List --------------------------------------------------------------------------------------
-def list_keys(s: Session, query: KeyListQuery | None = None, *, now: datetime | None = None) -> KeyPage:
+def _list_keys(s: Session, query: KeyListQuery | None = None, *, now: datetime | None = None) -> KeyPage:
     """One page of keys, filtered, sorted and counted in SQL."""
     q = (query or KeyListQuery()).normalized()
     now = now or utcnow()
@@ -382,7 +386,7 @@ def _asset_sections(s: Session, key_id: int) -> list[AssetSection]:
     return [AssetSection(kind=k, label=fmt.ASSET_KIND_LABELS[k], assets=by_kind.get(k, [])) for k in fmt.ASSET_KINDS]
 
 
-def get_key(s: Session, public_id: str, *, now: datetime | None = None) -> KeyDetails | None:
+def _get_key(s: Session, public_id: str, *, now: datetime | None = None) -> KeyDetails | None:
     """The key's details, or None when there is no such (non-deleted) key."""
     key = _live_key(s, public_id)
     if key is None:
@@ -418,7 +422,7 @@ def get_key(s: Session, public_id: str, *, now: datetime | None = None) -> KeyDe
     )
 
 
-def key_form_values(s: Session, public_id: str) -> KeyFormInput:
+def _key_form_values(s: Session, public_id: str) -> KeyFormInput:
     """The Edit modal's initial values."""
     key = _require_key(s, public_id)
     asset_ids = s.exec(select(ApiKeyAsset.asset_id).where(ApiKeyAsset.key_id == key.id)).all()
@@ -437,7 +441,7 @@ def key_form_values(s: Session, public_id: str) -> KeyFormInput:
 
 
 # Form support ------------------------------------------------------------------------------
-def form_options(s: Session) -> FormOptions:
+def _form_options(s: Session) -> FormOptions:
     """Owner options per owner kind and asset options per asset kind, for the Create / Edit modal."""
     owners = {
         "user": [Option(str(u.id), u.full_name, u.username)
@@ -470,7 +474,7 @@ def _name_taken(s: Session, kind: str, owner_id: int, name: str, exclude_key_id:
     return s.exec(stmt.limit(1)).first() is not None
 
 
-def owner_key_names(s: Session, kind: str, owner_id: int, *, editing: str | None = None) -> list[str]:
+def _owner_key_names(s: Session, kind: str, owner_id: int, *, editing: str | None = None) -> list[str]:
     """The folded names of an owner's keys (the key being edited left out), for the form to tell a
     taken name as the person types without asking the database per keystroke."""
     if kind not in OWNER_KIND_FILTERS:
@@ -482,7 +486,7 @@ def owner_key_names(s: Session, kind: str, owner_id: int, *, editing: str | None
     return sorted(set(s.exec(stmt).all()))
 
 
-def validate(
+def _validate(
     s: Session, raw: KeyFormInput, *, editing: str | None = None, today: date | None = None
 ) -> tuple[KeyFormData | None, dict[str, str]]:
     """Validate the form against the database. `editing` is the public id of the key being edited."""
@@ -508,7 +512,7 @@ def _audit(s: Session, actor: str, action: str, key: ApiKey, summary: str, now: 
 
 
 # Writes ------------------------------------------------------------------------------------
-def create_key(
+def _create_key(
     s: Session,
     raw: KeyFormInput,
     *,
@@ -521,7 +525,7 @@ def create_key(
     Raises KeyFormInvalid with the field messages when the form is not valid.
     """
     now = now or utcnow()
-    data, errors = validate(s, raw, today=now.date())
+    data, errors = _validate(s, raw, today=now.date())
     if data is None:
         raise KeyFormInvalid(errors)
     box = box or default_box()
@@ -559,13 +563,13 @@ def create_key(
     return public_id
 
 
-def update_key(
+def _update_key(
     s: Session, public_id: str, raw: KeyFormInput, *, actor: str, now: datetime | None = None
 ) -> KeyDetails:
     """Save name, description, limits, expiration and asset access (the owner does not change)."""
     now = now or utcnow()
     key = _require_key(s, public_id)
-    data, errors = validate(s, raw, editing=public_id, today=now.date())
+    data, errors = _validate(s, raw, editing=public_id, today=now.date())
     if data is None:
         raise KeyFormInvalid(errors)
     changed: list[str] = []
@@ -599,12 +603,12 @@ def update_key(
         _audit(s, actor, "api_key.update", key,
                f"Updated API key \u201c{key.name}\u201d ({key.public_id}): {', '.join(changed)}", now)
     s.commit()
-    details = get_key(s, public_id, now=now)
+    details = _get_key(s, public_id, now=now)
     assert details is not None
     return details
 
 
-def set_enabled(s: Session, public_id: str, enabled: bool, *, actor: str, now: datetime | None = None) -> str:
+def _set_enabled(s: Session, public_id: str, enabled: bool, *, actor: str, now: datetime | None = None) -> str:
     """Enable or disable a key; returns its name. Idempotent (no audit row when nothing changes)."""
     now = now or utcnow()
     key = _require_key(s, public_id)
@@ -618,7 +622,7 @@ def set_enabled(s: Session, public_id: str, enabled: bool, *, actor: str, now: d
     return key.name
 
 
-def delete_key(s: Session, public_id: str, *, actor: str, now: datetime | None = None) -> str:
+def _delete_key(s: Session, public_id: str, *, actor: str, now: datetime | None = None) -> str:
     """Soft delete: the key disappears everywhere but its usage rows stay. Returns its name.
 
     The encrypted copy of the secret is wiped, so it can never be revealed again; the hash stays
@@ -634,7 +638,7 @@ def delete_key(s: Session, public_id: str, *, actor: str, now: datetime | None =
     return key.name
 
 
-def reveal_secret(
+def _reveal_secret(
     s: Session, public_id: str, *, actor: str, box: SecretBox | None = None, now: datetime | None = None
 ) -> str | None:
     """The whole secret, for the copy button only (audited). None when it cannot be revealed."""
@@ -665,7 +669,7 @@ def with_gateway_endpoints(details: KeyDetails, base_url: str) -> KeyDetails:
     return replace(details, asset_sections=sections)
 
 
-def playground_secret(s: Session, public_id: str, *, actor: str, box: SecretBox | None = None,
+def _playground_secret(s: Session, public_id: str, *, actor: str, box: SecretBox | None = None,
                       now: datetime | None = None) -> str | None:
     """The secret, for the console's own server-side "Try it" call (never sent to the page).
     Audited like a copy; None when the key cannot be used (deleted, not decryptable)."""
@@ -680,6 +684,92 @@ def playground_secret(s: Session, public_id: str, *, actor: str, box: SecretBox 
     return plaintext
 
 
-def key_name(s: Session, public_id: str) -> str | None:
+def _key_name(s: Session, public_id: str) -> str | None:
     key = _live_key(s, public_id)
     return key.name if key else None
+
+
+# Public API: each call is one session (one transaction) and names the acting user ----------
+# Reads take the actor too, so that what a person may see can later depend on who they are.
+def list_keys(query: KeyListQuery | None = None, *, actor: Actor, url: str | None = None,
+              now: datetime | None = None) -> KeyPage:
+    """One page of keys, filtered, sorted and counted in SQL."""
+    with db.session(url) as s:
+        return _list_keys(s, query, now=now)
+
+
+def get_key(public_id: str, *, actor: Actor, url: str | None = None, now: datetime | None = None) -> KeyDetails | None:
+    """The key's details, or None when there is no such (non-deleted) key."""
+    with db.session(url) as s:
+        return _get_key(s, public_id, now=now)
+
+
+def key_name(public_id: str, *, actor: Actor, url: str | None = None) -> str | None:
+    with db.session(url) as s:
+        return _key_name(s, public_id)
+
+
+def form_options(*, actor: Actor, url: str | None = None) -> FormOptions:
+    """Owner options per owner kind and asset options per asset kind, for the Create modal."""
+    with db.session(url) as s:
+        return _form_options(s)
+
+
+def key_form_values(public_id: str, *, actor: Actor, url: str | None = None) -> KeyFormInput:
+    """The Edit modal's initial values. Raises KeyNotFound."""
+    with db.session(url) as s:
+        return _key_form_values(s, public_id)
+
+
+def edit_form(public_id: str, *, actor: Actor, url: str | None = None) -> tuple[KeyFormInput, FormOptions]:
+    """What the Edit modal opens with: the key's values and the options, read together. Raises KeyNotFound."""
+    with db.session(url) as s:
+        return _key_form_values(s, public_id), _form_options(s)
+
+
+def owner_key_names(kind: str, owner_id: int, *, actor: Actor, url: str | None = None,
+                    editing: str | None = None) -> list[str]:
+    """The folded names of an owner's keys (the key being edited left out)."""
+    with db.session(url) as s:
+        return _owner_key_names(s, kind, owner_id, editing=editing)
+
+
+def create_key(raw: KeyFormInput, *, actor: Actor, url: str | None = None, box: SecretBox | None = None,
+               now: datetime | None = None) -> str:
+    """Mint, store and audit a new key (created by the actor). Returns its public id. Raises KeyFormInvalid."""
+    with db.session(url) as s:
+        return _create_key(s, raw, actor=actor.username, box=box, now=now)
+
+
+def update_key(public_id: str, raw: KeyFormInput, *, actor: Actor, url: str | None = None,
+               now: datetime | None = None) -> KeyDetails:
+    """Save an edit (audited as the actor). Raises KeyFormInvalid, KeyNotFound."""
+    with db.session(url) as s:
+        return _update_key(s, public_id, raw, actor=actor.username, now=now)
+
+
+def set_enabled(public_id: str, enabled: bool, *, actor: Actor, url: str | None = None,
+                now: datetime | None = None) -> str:
+    """Enable or disable a key; returns its name. Raises KeyNotFound."""
+    with db.session(url) as s:
+        return _set_enabled(s, public_id, enabled, actor=actor.username, now=now)
+
+
+def delete_key(public_id: str, *, actor: Actor, url: str | None = None, now: datetime | None = None) -> str:
+    """Soft delete (audited as the actor); returns the key's name. Raises KeyNotFound."""
+    with db.session(url) as s:
+        return _delete_key(s, public_id, actor=actor.username, now=now)
+
+
+def reveal_secret(public_id: str, *, actor: Actor, url: str | None = None, box: SecretBox | None = None,
+                  now: datetime | None = None) -> str | None:
+    """The whole secret, for the copy button only (audited as the actor). None when it cannot be revealed."""
+    with db.session(url) as s:
+        return _reveal_secret(s, public_id, actor=actor.username, box=box, now=now)
+
+
+def playground_secret(public_id: str, *, actor: Actor, url: str | None = None, box: SecretBox | None = None,
+                      now: datetime | None = None) -> str | None:
+    """The secret for the console's own server-side "Try it" call (audited as the actor; never sent to the page)."""
+    with db.session(url) as s:
+        return _playground_secret(s, public_id, actor=actor.username, box=box, now=now)

@@ -1,4 +1,8 @@
-"""Users, groups and service accounts (the identities keys and policies refer to)."""
+"""Users, groups and service accounts (the identities keys and policies refer to).
+
+Each public function opens its own session on the database at `url` (the configured one by
+default) and takes the acting user; the private `_name(s, ...)` helpers take a session.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
+from maas_ui import db
+from maas_ui.domain.identity import Actor
 from maas_ui.models import Group, GroupMembership, ServiceAccount, User
 
 
@@ -44,7 +50,7 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def list_users(s: Session, search: str = "") -> list[UserRow]:
+def _list_users(s: Session, search: str = "") -> list[UserRow]:
     q = select(User).order_by(User.full_name)
     if search.strip():
         pattern = _like(search)
@@ -66,7 +72,7 @@ def list_users(s: Session, search: str = "") -> list[UserRow]:
     ]
 
 
-def list_groups(s: Session, search: str = "") -> list[GroupRow]:
+def _list_groups(s: Session, search: str = "") -> list[GroupRow]:
     q = select(Group).order_by(Group.name)
     if search.strip():
         pattern = _like(search)
@@ -83,7 +89,7 @@ def list_groups(s: Session, search: str = "") -> list[GroupRow]:
     return [GroupRow(g.id, g.name, g.description, len(members[g.id]), members[g.id]) for g in groups]
 
 
-def list_service_accounts(s: Session, search: str = "") -> list[ServiceAccountRow]:
+def _list_service_accounts(s: Session, search: str = "") -> list[ServiceAccountRow]:
     q = select(ServiceAccount).order_by(ServiceAccount.name)
     if search.strip():
         pattern = _like(search)
@@ -93,3 +99,34 @@ def list_service_accounts(s: Session, search: str = "") -> list[ServiceAccountRo
         ServiceAccountRow(a.id, a.name, a.namespace, a.description, a.created_at.strftime("%Y-%m-%d"))
         for a in s.exec(q).all()
     ]
+
+
+# Public API: each call is one session and names the acting user ---------------------------
+@dataclass(frozen=True)
+class Directory:
+    """The User management page's three tabs, read together."""
+
+    users: list[UserRow]
+    groups: list[GroupRow]
+    service_accounts: list[ServiceAccountRow]
+
+
+def list_users(search: str = "", *, actor: Actor, url: str | None = None) -> list[UserRow]:
+    with db.session(url) as s:
+        return _list_users(s, search)
+
+
+def list_groups(search: str = "", *, actor: Actor, url: str | None = None) -> list[GroupRow]:
+    with db.session(url) as s:
+        return _list_groups(s, search)
+
+
+def list_service_accounts(search: str = "", *, actor: Actor, url: str | None = None) -> list[ServiceAccountRow]:
+    with db.session(url) as s:
+        return _list_service_accounts(s, search)
+
+
+def directory(search: str = "", *, actor: Actor, url: str | None = None) -> Directory:
+    """Users, groups and service accounts matching the search, in one session."""
+    with db.session(url) as s:
+        return Directory(_list_users(s, search), _list_groups(s, search), _list_service_accounts(s, search))

@@ -1,8 +1,10 @@
 """Policies: list, details, create/edit, activate/deactivate, delete, effective policies of a key,
 the keys a policy applies to, and its Kuadrant manifests. No Reflex import.
 
-A sqlmodel Session goes in, plain frozen dataclasses come out. Every change writes an AuditLog
-row whose actor is the signed-in demo user.
+Each public function opens its own session (one transaction) on the database at `url` (the
+configured one by default) and takes the acting user; plain frozen dataclasses come out. The
+private `_name(s, ...)` helpers take a session. Every change writes an AuditLog row whose actor is
+the acting user.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from datetime import datetime, timezone
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
+from maas_ui import db
 from maas_ui.domain import limits as lim
 from maas_ui.domain import manifests as mf
 from maas_ui.domain.inputs import fold
 from maas_ui.domain import policies as dom
+from maas_ui.domain.identity import Actor
 from maas_ui.domain.key_format import exact_time
 from maas_ui.domain.keys import display_status
 from maas_ui.models import (
@@ -37,7 +41,6 @@ from maas_ui.models import (
     ServiceAccount,
     User,
 )
-from maas_ui.settings import demo_user
 
 STATUS_FILTERS = ("active", "inactive")
 SORT_FIELDS = ("name", "status", "updated", "created")
@@ -271,7 +274,7 @@ def _row(p: Policy, facts: dom.PolicyFacts) -> PolicyRow:
 
 
 # Reading -----------------------------------------------------------------------------------
-def list_policies(s: Session, query: PolicyListQuery = PolicyListQuery()) -> PolicyList:
+def _list_policies(s: Session, query: PolicyListQuery = PolicyListQuery()) -> PolicyList:
     q = query.normalized()
     stmt = select(Policy)
     if q.search:
@@ -305,7 +308,7 @@ def _limit_line(limit: lim.Limit, tightest: bool) -> LimitLine:
     )
 
 
-def get_policy(s: Session, slug: str) -> PolicyDetail | None:
+def _get_policy(s: Session, slug: str) -> PolicyDetail | None:
     p = s.exec(select(Policy).where(Policy.slug == slug)).first()
     if p is None:
         return None
@@ -325,7 +328,7 @@ def get_policy(s: Session, slug: str) -> PolicyDetail | None:
     )
 
 
-def form_options(s: Session) -> FormOptions:
+def _form_options(s: Session) -> FormOptions:
     """What the modal's selects list: the assets, groups, users and service accounts in the database."""
     assets = s.exec(select(AiAsset).where(AiAsset.kind.in_([AssetKind.MODEL, AssetKind.MCP_SERVER]),
                                           AiAsset.deleted_at.is_(None))
@@ -340,7 +343,7 @@ def form_options(s: Session) -> FormOptions:
     )
 
 
-def policy_form(s: Session, slug: str) -> dom.PolicyForm:
+def _policy_form(s: Session, slug: str) -> dom.PolicyForm:
     """The Edit modal's starting point: the stored policy as the form would submit it."""
     p = _policy(s, slug)
     f = _load_facts(s, [p])[p.id]
@@ -367,18 +370,18 @@ def _taken(s: Session, exclude_slug: str | None) -> tuple[list[str], list[str]]:
     return ([n for n, sl in rows if sl != exclude_slug], [sl for _n, sl in rows if sl != exclude_slug])
 
 
-def taken_names_and_ids(s: Session, editing_slug: str | None = None) -> tuple[list[str], list[str]]:
+def _taken_names_and_ids(s: Session, editing_slug: str | None = None) -> tuple[list[str], list[str]]:
     """The other policies' names and IDs: the form checks against them as the person types."""
     return _taken(s, editing_slug)
 
 
-def preview_policy_id(s: Session, name: str) -> str:
+def _preview_policy_id(s: Session, name: str) -> str:
     """The ID a new policy with this name would get ("" when the name has no letter or digit)."""
     _names, slugs = _taken(s, None)
     return dom.derive_policy_id(name, slugs)
 
 
-def check_form(s: Session, form: dom.PolicyForm, editing_slug: str | None = None) -> tuple[dict, dict]:
+def _check_form(s: Session, form: dom.PolicyForm, editing_slug: str | None = None) -> tuple[dict, dict]:
     """(errors, warnings) for the form, against the database (names, IDs and chosen items must exist)."""
     names, slugs = _taken(s, editing_slug)
     check = form if editing_slug is None else _with_id(form, "")
@@ -420,8 +423,8 @@ def _missing_choices(s: Session, form: dom.PolicyForm) -> dict[str, str]:
 
 
 # Writing -----------------------------------------------------------------------------------
-def _audit(s: Session, action: str, slug: str, summary: str) -> None:
-    s.add(AuditLog(at=_now(), actor=demo_user(), action=action, entity_kind="policy", entity_id=slug,
+def _audit(s: Session, actor: str, action: str, slug: str, summary: str) -> None:
+    s.add(AuditLog(at=_now(), actor=actor, action=action, entity_kind="policy", entity_id=slug,
                    summary=summary[:1024]))
 
 
@@ -451,9 +454,9 @@ def _apply(s: Session, p: Policy, data: dom.PolicyInput) -> None:
             s.add(PolicyTarget(policy_id=p.id, target_kind=kind, target_id=target_id))
 
 
-def create_policy(s: Session, form: dom.PolicyForm) -> str:
+def _create_policy(s: Session, form: dom.PolicyForm, *, actor: str) -> str:
     """Store a new policy (active) and return its ID. Raises ValidationError."""
-    errors, warnings = check_form(s, form)
+    errors, warnings = _check_form(s, form)
     if errors:
         raise ValidationError(errors, warnings)
     data = dom.parse_policy_form(form)
@@ -461,10 +464,10 @@ def create_policy(s: Session, form: dom.PolicyForm) -> str:
     slug = form.policy_id.strip() or dom.derive_policy_id(data.name, slugs)
     now = _now()
     p = Policy(slug=slug, name=data.name, description=data.description, is_active=True,
-               created_at=now, created_by=demo_user(), updated_at=now)
+               created_at=now, created_by=actor, updated_at=now)
     _apply(s, p, data)
     rules = dom.policy_rules(_load_facts(s, [p])[p.id])
-    _audit(s, "policy.create", slug,
+    _audit(s, actor, "policy.create", slug,
            f"Created policy {data.name} ({slug}): {'; '.join(rules)}")
     s.commit()
     return slug
@@ -480,13 +483,13 @@ _AUDITED_FIELDS = {
 }
 
 
-def update_policy(s: Session, slug: str, form: dom.PolicyForm) -> str:
+def _update_policy(s: Session, slug: str, form: dom.PolicyForm, *, actor: str) -> str:
     """Save an edit (the ID never changes: links to the policy keep working). Raises ValidationError."""
     p = _policy(s, slug)
-    errors, warnings = check_form(s, form, editing_slug=slug)
+    errors, warnings = _check_form(s, form, editing_slug=slug)
     if errors:
         raise ValidationError(errors, warnings)
-    before = dom.parse_policy_form(policy_form(s, slug))
+    before = dom.parse_policy_form(_policy_form(s, slug))
     data = dom.parse_policy_form(form)
     changed = []
     for attr, label in _AUDITED_FIELDS.items():
@@ -495,26 +498,26 @@ def update_policy(s: Session, slug: str, form: dom.PolicyForm) -> str:
     _apply(s, p, data)
     p.updated_at = _now()
     s.add(p)
-    _audit(s, "policy.update", slug,
+    _audit(s, actor, "policy.update", slug,
            f"Edited policy {data.name} ({slug}): " + (", ".join(changed) if changed else "no change"))
     s.commit()
     return slug
 
 
-def set_policy_active(s: Session, slug: str, active: bool) -> str:
+def _set_policy_active(s: Session, slug: str, active: bool, *, actor: str) -> str:
     """Activate or deactivate; returns the policy's name."""
     p = _policy(s, slug)
     if p.is_active != active:
         p.is_active = active
         p.updated_at = _now()
         s.add(p)
-        _audit(s, "policy.activate" if active else "policy.deactivate", slug,
+        _audit(s, actor, "policy.activate" if active else "policy.deactivate", slug,
                f"{'Activated' if active else 'Deactivated'} policy {p.name} ({slug})")
         s.commit()
     return p.name
 
 
-def delete_policy(s: Session, slug: str) -> str:
+def _delete_policy(s: Session, slug: str, *, actor: str) -> str:
     """Delete the policy, its targets and asset scope; returns its name."""
     p = _policy(s, slug)
     name = p.name
@@ -523,7 +526,7 @@ def delete_policy(s: Session, slug: str) -> str:
             s.delete(row)
     s.flush()
     s.delete(p)
-    _audit(s, "policy.delete", slug, f"Deleted policy {name} ({slug})")
+    _audit(s, actor, "policy.delete", slug, f"Deleted policy {name} ({slug})")
     s.commit()
     return name
 
@@ -580,7 +583,7 @@ def _all_policy_facts(s: Session, active_only: bool = True) -> list[dom.PolicyFa
     return [facts[p.id] for p in policies]
 
 
-def key_policies(s: Session, public_id: str) -> KeyPolicies | None:
+def _key_policies(s: Session, public_id: str) -> KeyPolicies | None:
     """The policies that apply to a key and, per model it grants, every limit in force with the
     tightest per kind and window (None: no such key, or deleted)."""
     key = s.exec(select(ApiKey).where(ApiKey.public_id == public_id, ApiKey.deleted_at == None)).first()  # noqa: E711
@@ -601,7 +604,7 @@ def key_policies(s: Session, public_id: str) -> KeyPolicies | None:
 _OWNER_KIND_LABELS = {dom.USER: "User", dom.GROUP: "Group", dom.SERVICE_ACCOUNT: "Service account"}
 
 
-def keys_for_policy(s: Session, slug: str) -> list[PolicyKey]:
+def _keys_for_policy(s: Session, slug: str) -> list[PolicyKey]:
     """The (not deleted) keys an active policy currently applies to, by key name; [] when inactive."""
     p = _policy(s, slug)
     facts = _load_facts(s, [p])[p.id]
@@ -644,7 +647,7 @@ def _catalog(s: Session) -> list[dom.AssetRef]:
         .order_by(AiAsset.id))]
 
 
-def policy_yaml(s: Session, slug: str, settings: mf.GatewaySettings = mf.GatewaySettings()) -> str:
+def _policy_yaml(s: Session, slug: str, settings: mf.GatewaySettings = mf.GatewaySettings()) -> str:
     """The Kuadrant manifests of one policy as YAML text (the YAML tab)."""
     p = _policy(s, slug)
     return mf.manifests_yaml(_load_facts(s, [p])[p.id], _catalog(s), settings)
@@ -654,3 +657,109 @@ def active_manifests(s: Session, settings: mf.GatewaySettings = mf.GatewaySettin
     """(file name, YAML text) for every active policy, by policy ID."""
     catalog = _catalog(s)
     return [(mf.manifest_file_name(f), mf.manifests_yaml(f, catalog, settings)) for f in _all_policy_facts(s)]
+
+
+# Public API: each call is one session (one transaction) and names the acting user ----------
+# Reads take the actor too, so that what a person may see can later depend on who they are.
+@dataclass(frozen=True)
+class PolicyPage:
+    """Everything a policy's details page shows, read together."""
+
+    detail: PolicyDetail
+    keys: list[PolicyKey]
+    yaml_text: str
+
+
+def list_policies(query: PolicyListQuery = PolicyListQuery(), *, actor: Actor, url: str | None = None) -> PolicyList:
+    with db.session(url) as s:
+        return _list_policies(s, query)
+
+
+def get_policy(slug: str, *, actor: Actor, url: str | None = None) -> PolicyDetail | None:
+    with db.session(url) as s:
+        return _get_policy(s, slug)
+
+
+def policy_page(slug: str, *, actor: Actor, url: str | None = None) -> PolicyPage | None:
+    """The details page's detail, keys and YAML in one session; None when there is no such policy."""
+    with db.session(url) as s:
+        detail = _get_policy(s, slug)
+        if detail is None:
+            return None
+        return PolicyPage(detail=detail, keys=_keys_for_policy(s, slug), yaml_text=_policy_yaml(s, slug))
+
+
+def keys_for_policy(slug: str, *, actor: Actor, url: str | None = None) -> list[PolicyKey]:
+    """Raises PolicyNotFound."""
+    with db.session(url) as s:
+        return _keys_for_policy(s, slug)
+
+
+def policy_yaml(slug: str, settings: mf.GatewaySettings = mf.GatewaySettings(), *, actor: Actor,
+                url: str | None = None) -> str:
+    """Raises PolicyNotFound."""
+    with db.session(url) as s:
+        return _policy_yaml(s, slug, settings)
+
+
+def key_policies(public_id: str, *, actor: Actor, url: str | None = None) -> KeyPolicies | None:
+    with db.session(url) as s:
+        return _key_policies(s, public_id)
+
+
+def form_options(*, actor: Actor, url: str | None = None) -> FormOptions:
+    with db.session(url) as s:
+        return _form_options(s)
+
+
+def policy_form(slug: str, *, actor: Actor, url: str | None = None) -> dom.PolicyForm:
+    """Raises PolicyNotFound."""
+    with db.session(url) as s:
+        return _policy_form(s, slug)
+
+
+def edit_form(slug: str, *, actor: Actor, url: str | None = None) -> tuple[dom.PolicyForm, FormOptions]:
+    """What the Edit modal opens with: the stored policy and the options, read together. Raises PolicyNotFound."""
+    with db.session(url) as s:
+        return _policy_form(s, slug), _form_options(s)
+
+
+def taken_names_and_ids(editing_slug: str | None = None, *, actor: Actor,
+                        url: str | None = None) -> tuple[list[str], list[str]]:
+    with db.session(url) as s:
+        return _taken_names_and_ids(s, editing_slug)
+
+
+def preview_policy_id(name: str, *, actor: Actor, url: str | None = None) -> str:
+    with db.session(url) as s:
+        return _preview_policy_id(s, name)
+
+
+def check_form(form: dom.PolicyForm, editing_slug: str | None = None, *, actor: Actor,
+               url: str | None = None) -> tuple[dict, dict]:
+    with db.session(url) as s:
+        return _check_form(s, form, editing_slug)
+
+
+def create_policy(form: dom.PolicyForm, *, actor: Actor, url: str | None = None) -> str:
+    """Store a new policy created by the actor; returns its ID. Raises ValidationError."""
+    with db.session(url) as s:
+        return _create_policy(s, form, actor=actor.username)
+
+
+def update_policy(slug: str, form: dom.PolicyForm, *, actor: Actor, url: str | None = None) -> str:
+    """Raises ValidationError, PolicyNotFound."""
+    with db.session(url) as s:
+        return _update_policy(s, slug, form, actor=actor.username)
+
+
+def set_policy_active(slug: str, active: bool, *, actor: Actor, url: str | None = None) -> str:
+    """Activate or deactivate; returns the policy's name. Raises PolicyNotFound."""
+    with db.session(url) as s:
+        return _set_policy_active(s, slug, active, actor=actor.username)
+
+
+def delete_policy(slug: str, *, actor: Actor, url: str | None = None) -> str:
+    """Returns the deleted policy's name. Raises PolicyNotFound."""
+    with db.session(url) as s:
+        return _delete_policy(s, slug, actor=actor.username)

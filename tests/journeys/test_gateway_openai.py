@@ -7,6 +7,7 @@ import asyncio
 import http.server
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from maas_ui.models import ApiKey
 from maas_ui.services import api_keys
 from maas_ui.services import gateway as gw_service
 from tests.gateway_support import (
-    ACTOR, MODEL, OTHER_MODEL, make_key, make_policy, make_user, usage_totals, wait_for,
+    ACTOR, TESTER, MODEL, OTHER_MODEL, make_key, make_policy, make_user, usage_totals, wait_for,
 )
 
 MESSAGES = [{"role": "user", "content": "Hello from the openai client"}]
@@ -34,6 +35,12 @@ def env(console):
     url = console.env["MAAS_DB_URL"]
     box = SecretBox(Path(console.env["MAAS_SECRET_KEY_FILE"]).read_bytes().strip())
     return console.base_url, url, box
+
+
+def run_async(make_coro):
+    """asyncio.run in a thread of its own: Playwright's sync API keeps a loop running in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coro())).result()
 
 
 def client(base: str, secret: str, **kw) -> openai.OpenAI:
@@ -92,8 +99,7 @@ def test_authentication_and_permission_errors(env):
     assert _error(e)["code"] == "model_not_allowed" and OTHER_MODEL in _error(e)["message"]
 
     # Changes made by another process are seen within the cache's time-to-live (1 s here).
-    with db.session(url) as s:
-        api_keys.set_enabled(s, public_id, False, actor=ACTOR)
+    api_keys.set_enabled(public_id, False, actor=TESTER, url=url)
 
     def status() -> int:
         return httpx.post(f"{base}/v1/chat/completions", headers={"Authorization": f"Bearer {secret}"},
@@ -104,8 +110,7 @@ def test_authentication_and_permission_errors(env):
         client(base, secret).chat.completions.create(model=MODEL, messages=MESSAGES)
     assert _error(e)["code"] == "key_disabled" and public_id in _error(e)["message"]
 
-    with db.session(url) as s:
-        api_keys.set_enabled(s, public_id, True, actor=ACTOR)
+    api_keys.set_enabled(public_id, True, actor=TESTER, url=url)
     with db.get_engine(url).begin() as conn:
         conn.execute(update(ApiKey.__table__).where(ApiKey.__table__.c.public_id == public_id)
                      .values(expires_at=datetime.now(timezone.utc) - timedelta(days=1)))
@@ -114,8 +119,7 @@ def test_authentication_and_permission_errors(env):
         client(base, secret).chat.completions.create(model=MODEL, messages=MESSAGES)
     assert _error(e)["code"] == "key_expired"
 
-    with db.session(url) as s:
-        api_keys.delete_key(s, public_id, actor=ACTOR)
+    api_keys.delete_key(public_id, actor=TESTER, url=url)
     assert wait_for(lambda: status() == 401, timeout=5)
     with pytest.raises(openai.AuthenticationError) as e:
         client(base, secret).models.list()
@@ -163,7 +167,7 @@ def test_rate_limit_is_exact_with_parallel_clients_and_names_the_limit(env):
         await c.close()
         return out
 
-    out = asyncio.run(burst())
+    out = run_async(burst)
     assert sum(1 for s, _ in out if s == 200) == 20
     errors = [e for s, e in out if s == 429]
     assert len(errors) == 60
@@ -189,7 +193,7 @@ def test_recording_is_exact_with_parallel_clients(env):
         await c.close()
         return res
 
-    results = asyncio.run(burst())
+    results = run_async(burst)
     tokens = sum(r.usage.total_tokens for r in results)
     totals = wait_for(lambda: (t := usage_totals(url, public_id))["requests"] >= sent and t, timeout=10)
     time.sleep(0.6)  # nothing more arrives afterwards

@@ -390,18 +390,20 @@ def _member_key_with_two_models(console) -> tuple[str, list[str]]:
     from sqlmodel import select
 
     from maas_ui import db
+    from maas_ui.domain.identity import Actor
     from maas_ui.models import ApiKey, Group, GroupMembership, OwnerKind
     from maas_ui.services import policies as svc
 
-    with db.session(console.env["MAAS_DB_URL"]) as s:
+    url = console.env["MAAS_DB_URL"]
+    with db.session(url) as s:
         group = s.exec(select(Group).where(Group.name == "finance-analytics")).one()
         members = s.exec(select(GroupMembership.user_id).where(GroupMembership.group_id == group.id)).all()
         keys = s.exec(select(ApiKey).where(ApiKey.owner_kind == OwnerKind.USER, ApiKey.owner_id.in_(members),
                                            ApiKey.deleted_at == None).order_by(ApiKey.id)).all()  # noqa: E711
-        for key in keys:
-            models = [m.name for m in svc.key_policies(s, key.public_id).models]
-            if len(models) >= 2:
-                return key.public_id, models
+    for key in keys:
+        models = [m.name for m in svc.key_policies(key.public_id, actor=Actor("journey@example.com"), url=url).models]
+        if len(models) >= 2:
+            return key.public_id, models
     pytest.fail("the seed has no finance-analytics member key granting two models")
 
 

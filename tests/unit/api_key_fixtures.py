@@ -10,6 +10,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from maas_ui import db
+from maas_ui.domain.identity import Actor
 from maas_ui.domain.keys import SecretBox, mint_secret, new_public_id
 from maas_ui.models import (
     AiAsset, ApiKey, ApiKeyAsset, AssetKind, Group, KeyStatus, McpTool, OwnerKind, ServiceAccount, User,
@@ -17,6 +18,7 @@ from maas_ui.models import (
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=timezone.utc)
 ACTOR = "tester@example.com"
+TESTER = Actor(username=ACTOR, display_name="Test User")  # who the tests act as
 
 
 @dataclass

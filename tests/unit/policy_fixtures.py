@@ -9,9 +9,11 @@ import pytest
 from cryptography.fernet import Fernet
 
 from maas_ui import db
+from maas_ui.domain.identity import Actor
 
 SEED_NOW = datetime(2026, 6, 15, 12, 0, tzinfo=timezone.utc)
 ACTOR = "policy-tester@example.com"
+TESTER = Actor(username=ACTOR, display_name="Policy Tester")  # who the tests act as
 _SECRET = Fernet.generate_key().decode()
 
 
@@ -32,9 +34,8 @@ def policy_template_db(tmp_path_factory) -> str:
 
 @pytest.fixture
 def seeded_url(policy_template_db, tmp_path, monkeypatch) -> str:
-    """A seeded database of this test's own; the audit actor is ACTOR."""
+    """A seeded database of this test's own."""
     monkeypatch.setenv("MAAS_SECRET_KEY", _SECRET)
-    monkeypatch.setenv("MAAS_DEMO_USER", ACTOR)
     path = tmp_path / "policies.db"
     shutil.copyfile(policy_template_db, path)
     return f"sqlite:///{path}"

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.unit.api_key_fixtures import NOW, World, insert_key, world  # noqa: F401 (fixture)
+from tests.unit.api_key_fixtures import NOW, TESTER, World, insert_key, world  # noqa: F401 (fixture)
 from maas_ui.models import KeyStatus, OwnerKind
 from maas_ui.services import api_keys as svc
 from maas_ui.services.api_keys import KeyListQuery as Q
 
 
 def names(w: World, q: Q = Q(), now=NOW) -> list[str]:
-    with w.session() as s:
-        return [r.name for r in svc.list_keys(s, q, now=now).rows]
+    return [r.name for r in svc.list_keys(q, actor=TESTER, url=w.url, now=now).rows]
 
 
 def page(w: World, q: Q = Q(), now=NOW) -> svc.KeyPage:
-    with w.session() as s:
-        return svc.list_keys(s, q, now=now)
+    return svc.list_keys(q, actor=TESTER, url=w.url, now=now)
 
 
 def test_empty(world: World):

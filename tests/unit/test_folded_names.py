@@ -14,7 +14,7 @@ from maas_ui.domain.policies import PolicyForm
 from maas_ui.models import ApiKey, Group, Policy
 from maas_ui.services import api_keys as keys
 from maas_ui.services import policies as pols
-from tests.unit.api_key_fixtures import ACTOR, NOW, World, insert_key, world  # noqa: F401 (fixture)
+from tests.unit.api_key_fixtures import NOW, TESTER, World, insert_key, world  # noqa: F401 (fixture)
 from tests.unit.policy_fixtures import policy_template_db, seeded_url  # noqa: F401 (fixtures)
 
 
@@ -23,33 +23,33 @@ def _key_form(w: World, name: str, owner: int | None = None) -> KeyFormInput:
 
 
 def test_key_names_unique_per_owner_across_scripts_and_case(world: World):
-    with world.session() as s:
-        keys.create_key(s, _key_form(world, "Ключ"), actor=ACTOR, now=NOW)
-        with pytest.raises(keys.KeyFormInvalid) as refused:
-            keys.create_key(s, _key_form(world, "ключ"), actor=ACTOR, now=NOW)
-        assert "already has an API key named \u201cключ\u201d" in refused.value.errors["name"]
-        # Another owner may use it.
-        keys.create_key(s, _key_form(world, "ключ", owner=world.users[1]), actor=ACTOR, now=NOW)
-        assert keys.owner_key_names(s, "user", world.users[0]) == ["ключ"]
+    who = dict(actor=TESTER, url=world.url)
+    keys.create_key(_key_form(world, "Ключ"), **who, now=NOW)
+    with pytest.raises(keys.KeyFormInvalid) as refused:
+        keys.create_key(_key_form(world, "ключ"), **who, now=NOW)
+    assert "already has an API key named \u201cключ\u201d" in refused.value.errors["name"]
+    # Another owner may use it.
+    keys.create_key(_key_form(world, "ключ", owner=world.users[1]), **who, now=NOW)
+    assert keys.owner_key_names("user", world.users[0], **who) == ["ключ"]
 
 
 def test_key_search_folds_every_script(world: World):
     insert_key(world, "ключ-прод")
     insert_key(world, "Straße-bot")
     insert_key(world, "plain")
+    for search, expected in [("КЛЮЧ", ["ключ-прод"]), ("STRASSE", ["Straße-bot"]), ("Ключ-П", ["ключ-прод"])]:
+        rows = keys.list_keys(keys.KeyListQuery(search=search), actor=TESTER, url=world.url, now=NOW).rows
+        assert [r.name for r in rows] == expected, search
     with world.session() as s:
-        for search, expected in [("КЛЮЧ", ["ключ-прод"]), ("STRASSE", ["Straße-bot"]), ("Ключ-П", ["ключ-прод"])]:
-            rows = keys.list_keys(s, keys.KeyListQuery(search=search), now=NOW).rows
-            assert [r.name for r in rows] == expected, search
         stored = s.exec(select(ApiKey.name_folded).where(ApiKey.name == "Straße-bot")).one()
         assert stored == "strasse-bot"
 
 
 def test_renaming_a_key_refolds_it(world: World):
-    with world.session() as s:
-        public_id = keys.create_key(s, _key_form(world, "Old"), actor=ACTOR, now=NOW)
-        keys.update_key(s, public_id, _key_form(world, "НОВЫЙ"), actor=ACTOR, now=NOW)
-        assert [r.name for r in keys.list_keys(s, keys.KeyListQuery(search="новый"), now=NOW).rows] == ["НОВЫЙ"]
+    who = dict(actor=TESTER, url=world.url)
+    public_id = keys.create_key(_key_form(world, "Old"), **who, now=NOW)
+    keys.update_key(public_id, _key_form(world, "НОВЫЙ"), **who, now=NOW)
+    assert [r.name for r in keys.list_keys(keys.KeyListQuery(search="новый"), **who, now=NOW).rows] == ["НОВЫЙ"]
 
 
 def _group(s, name: str) -> int:
@@ -57,21 +57,22 @@ def _group(s, name: str) -> int:
 
 
 def test_policy_with_non_latin_name_gets_the_id_typed_and_folded_search(seeded_url):
+    who = dict(actor=TESTER, url=seeded_url)
     with db.session(seeded_url) as s:
         form = PolicyForm(name="Политика лимитов", token_limit="1000", group_ids=[_group(s, "data-science")])
-        with pytest.raises(pols.ValidationError) as refused:
-            pols.create_policy(s, form)
-        assert "Enter a policy ID" in refused.value.errors["policy_id"]
-        form.policy_id = "limits-ru"
-        assert pols.create_policy(s, form) == "limits-ru"
-        assert [r.name for r in pols.list_policies(s, pols.PolicyListQuery(search="ПОЛИТИКА")).rows] == [
-            "Политика лимитов"]
-        dup = PolicyForm(name="ПОЛИТИКА ЛИМИТОВ", policy_id="other", token_limit="5")
-        errors, _warnings = pols.check_form(s, dup)
-        assert errors["name"].startswith('A policy named "ПОЛИТИКА ЛИМИТОВ" already exists')
-        # Editing keeps the ID: no ID is asked for.
-        errors, _warnings = pols.check_form(s, pols.policy_form(s, "limits-ru"), editing_slug="limits-ru")
-        assert errors == {}
+    with pytest.raises(pols.ValidationError) as refused:
+        pols.create_policy(form, **who)
+    assert "Enter a policy ID" in refused.value.errors["policy_id"]
+    form.policy_id = "limits-ru"
+    assert pols.create_policy(form, **who) == "limits-ru"
+    assert [r.name for r in pols.list_policies(pols.PolicyListQuery(search="ПОЛИТИКА"), **who).rows] == [
+        "Политика лимитов"]
+    dup = PolicyForm(name="ПОЛИТИКА ЛИМИТОВ", policy_id="other", token_limit="5")
+    errors, _warnings = pols.check_form(dup, **who)
+    assert errors["name"].startswith('A policy named "ПОЛИТИКА ЛИМИТОВ" already exists')
+    # Editing keeps the ID: no ID is asked for.
+    errors, _warnings = pols.check_form(pols.policy_form("limits-ru", **who), editing_slug="limits-ru", **who)
+    assert errors == {}
 
 
 def test_migration_fills_folded_names_of_existing_rows(tmp_path):
@@ -114,6 +115,7 @@ def test_same_folding_on_another_database():
     command.upgrade(db.alembic_config(url), "head")
     with db.session(url) as s:
         assert s.exec(select(Policy.name_folded).where(Policy.slug == "p")).one() == "граница"
-        assert [r.name for r in pols.list_policies(s, pols.PolicyListQuery(search="граНИ")).rows] == ["ГРАНИЦА"]
-        errors, _warnings = pols.check_form(s, PolicyForm(name="граница", policy_id="q", token_limit="5"))
-        assert "already exists" in errors["name"]
+    who = dict(actor=TESTER, url=url)
+    assert [r.name for r in pols.list_policies(pols.PolicyListQuery(search="граНИ"), **who).rows] == ["ГРАНИЦА"]
+    errors, _warnings = pols.check_form(PolicyForm(name="граница", policy_id="q", token_limit="5"), **who)
+    assert "already exists" in errors["name"]

@@ -18,7 +18,7 @@ from maas_ui.models import UsageRollup
 from maas_ui.services import api_keys
 from maas_ui.services import gateway as gw_service
 from tests.gateway_support import (
-    ACTOR, MODEL, OTHER_MODEL, asset_id, key_row_id, make_key, make_policy, make_user, usage_totals,
+    ACTOR, TESTER, MODEL, OTHER_MODEL, asset_id, key_row_id, make_key, make_policy, make_user, usage_totals,
 )
 
 CHAT = {"model": MODEL, "messages": [{"role": "user", "content": "Say hello to the gateway"}]}
@@ -266,14 +266,11 @@ def test_disable_enable_delete_take_effect_at_once(url, box):
         loads = g.directory.loads
         out.append((await c.post("/v1/chat/completions", headers=auth(secret), json=CHAT)).status_code)
         cached = g.directory.loads == loads  # the second call asked the database nothing
-        with db.session(url) as s:
-            api_keys.set_enabled(s, public_id, False, actor=ACTOR)
+        api_keys.set_enabled(public_id, False, actor=TESTER, url=url)
         out.append((await c.post("/v1/chat/completions", headers=auth(secret), json=CHAT)).json()["error"]["code"])
-        with db.session(url) as s:
-            api_keys.set_enabled(s, public_id, True, actor=ACTOR)
+        api_keys.set_enabled(public_id, True, actor=TESTER, url=url)
         out.append((await c.post("/v1/chat/completions", headers=auth(secret), json=CHAT)).status_code)
-        with db.session(url) as s:
-            api_keys.delete_key(s, public_id, actor=ACTOR)
+        api_keys.delete_key(public_id, actor=TESTER, url=url)
         r = await c.post("/v1/chat/completions", headers=auth(secret), json=CHAT)
         out.append((r.status_code, r.json()["error"]["code"]))
         return out, cached

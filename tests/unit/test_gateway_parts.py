@@ -105,3 +105,38 @@ def test_model_urls():
 
 def test_reset_label():
     assert [reset_label(s) for s in (0.4, 1, 61, 3600, 3725)] == ["0s", "1s", "1m1s", "1h0m0s", "1h2m5s"]
+
+
+def test_recorder_keeps_a_batch_that_failed_and_writes_it_later(monkeypatch):
+    from maas_gateway import recorder as rec
+    from maas_ui.services.gateway import RequestRecord
+    from datetime import datetime, timezone
+
+    written: list[int] = []
+    fail = {"left": 1}
+
+    def fake_record_batch(conn, batch):
+        if fail["left"]:
+            fail["left"] -= 1
+            raise RuntimeError("database is locked")
+        written.append(len(batch))
+
+    class FakeEngine:
+        def begin(self):
+            import contextlib
+            return contextlib.nullcontext(None)
+
+    monkeypatch.setattr(rec, "record_batch", fake_record_batch)
+    monkeypatch.setattr(rec.db, "get_engine", lambda url=None: FakeEngine())
+
+    async def main():
+        r = rec.Recorder(interval_s=0.01)
+        r.start()
+        for _ in range(5):
+            r.add(RequestRecord(at=datetime.now(timezone.utc), key_id=1, asset_id=1, status=200, outcome="ok"))
+        await asyncio.sleep(0.2)
+        await r.stop()
+        return r.pending
+
+    assert asyncio.run(main()) == 0
+    assert sum(written) == 5

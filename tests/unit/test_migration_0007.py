@@ -1,4 +1,4 @@
-"""Migration 0007_gateway: down to 0005 and up again on a seeded SQLite database."""
+"""Migration 0007_gateway: down to 0006 and up again on a seeded SQLite database."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def test_gateway_migration_round_trip_fills_histograms(tmp_path, seeded_db_url):
     with engine.begin() as conn:
         cfg = db.alembic_config(url)
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0005_usage_daily")
+        command.downgrade(cfg, "0006_folded_names")
     cols = {c["name"] for c in inspect(engine).get_columns("usage_rollups")}
     assert "throttled" not in cols and "latency_b00" not in cols
     assert not inspect(engine).has_table("gateway_requests")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import yaml
 
-from maas_ui import db
 from maas_ui.export import export, main
 from maas_ui.services import policies as svc
-from tests.unit.policy_fixtures import policy_template_db, seeded_url  # noqa: F401 (fixtures)
+from tests.unit.policy_fixtures import TESTER, policy_template_db, seeded_url  # noqa: F401 (fixtures)
 
 
 def _read(folder):
@@ -27,8 +26,7 @@ def test_export_writes_one_file_per_active_policy_deterministically(seeded_url, 
     assert main(["--out", str(out)]) == 0
     assert _read(out) == first
     # The YAML tab shows exactly what is exported.
-    with db.session(seeded_url) as s:
-        assert svc.policy_yaml(s, "devs-budget-standard") == first["devs-budget-standard.yaml"]
+    assert svc.policy_yaml("devs-budget-standard", actor=TESTER, url=seeded_url) == first["devs-budget-standard.yaml"]
 
 
 def test_export_mirrors_deactivation_and_keeps_foreign_files(seeded_url, tmp_path):
@@ -36,8 +34,7 @@ def test_export_mirrors_deactivation_and_keeps_foreign_files(seeded_url, tmp_pat
     out.mkdir()
     (out / "kustomization.yaml").write_text("resources: []\n")
     export(out, seeded_url)
-    with db.session(seeded_url) as s:
-        svc.set_policy_active(s, "devs-budget-standard", False)
+    svc.set_policy_active("devs-budget-standard", False, actor=TESTER, url=seeded_url)
     export(out, seeded_url)
     names = set(_read(out))
     assert "devs-budget-standard.yaml" not in names and "kustomization.yaml" in names and len(names) == 7
