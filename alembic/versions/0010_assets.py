@@ -6,11 +6,8 @@ OpenAI, any OpenAI-compatible URL), the context length, the owning team, who add
 Unicode-caseless name for uniqueness and search, and `deleted_at`: a deleted asset keeps its row
 so usage history stays attributable.
 
-This branch also joins the two heads 0006_folded_names and 0007_gateway (both grew from
-0005_usage_daily), so `upgrade head` has one target.
-
 Revision ID: 0010_assets
-Revises: 0007_gateway, 0006_folded_names
+Revises: 0007_gateway
 """
 import unicodedata
 from typing import Sequence, Union
@@ -20,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0010_assets"
-down_revision: Union[str, Sequence[str], None] = ("0007_gateway", "0006_folded_names")
+down_revision: Union[str, None] = "0007_gateway"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

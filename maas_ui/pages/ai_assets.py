@@ -17,7 +17,8 @@ from maas_ui.domain.inputs import fold
 from maas_ui.pages.asset_delete import DeleteAssetState, asset_delete_modal
 from maas_ui.pages.asset_form import AssetFormState, asset_edit_modal, asset_wizard_modal, go_to_asset
 from maas_ui.services import assets as svc
-from maas_ui.settings import demo_user, gateway_public_url
+from maas_ui.identity import acting_user
+from maas_ui.settings import gateway_public_url
 
 PAGE_SIZES = (10, 20, 50)
 ROW_ACTIONS = [MenuAction("view", "View details"), MenuAction("edit", "Edit"),
@@ -44,7 +45,7 @@ class AiAssetsState(SearchStateMixin, rx.State):
 
     def _reload(self) -> None:
         base = public_base_url(gateway_public_url(), self.router.headers.origin)
-        self.all_rows = svc.catalog(dom.kind_def(self.kind_slug).kind, actor=demo_user(), base_url=base)
+        self.all_rows = svc.catalog(dom.kind_def(self.kind_slug).kind, actor=acting_user(), base_url=base)
         self.loaded = True
 
     @rx.event

@@ -165,9 +165,7 @@ class KeyFormState(FormState, mixin=True):
     @rx.event
     def open_create_for_asset(self, asset_id: str):
         """Create with one asset already chosen (from the asset's page)."""
-        with db.session() as s:
-            options = svc.form_options(s)
-        self._open(kf.KeyFormInput(asset_ids=(str(asset_id),)), options, editing="")
+        self._open(kf.KeyFormInput(asset_ids=(str(asset_id),)), svc.form_options(actor=acting_user()), editing="")
 
     @rx.event
     def open_edit(self, public_id: str):

@@ -10,7 +10,7 @@ from maas_ui import pf
 from maas_ui.components import toasts
 from maas_ui.components.confirm_delete import ConfirmDeleteStateMixin, confirm_delete_modal
 from maas_ui.services import assets as svc
-from maas_ui.settings import demo_user
+from maas_ui.identity import acting_user
 
 
 class DeleteAssetState(ConfirmDeleteStateMixin, mixin=True):
@@ -23,7 +23,7 @@ class DeleteAssetState(ConfirmDeleteStateMixin, mixin=True):
     @rx.event
     def open(self, asset_ref: str):
         try:
-            radius = svc.blast_radius(asset_ref, actor=demo_user())
+            radius = svc.blast_radius(asset_ref, actor=acting_user())
         except svc.AssetNotFound:
             return toasts.danger("This asset no longer exists.")
         self.asset_ref = asset_ref
@@ -32,7 +32,7 @@ class DeleteAssetState(ConfirmDeleteStateMixin, mixin=True):
         self._show(radius.name)
 
     def _delete(self) -> str:
-        return svc.delete_asset(self.asset_ref, actor=demo_user())
+        return svc.delete_asset(self.asset_ref, actor=acting_user())
 
     def _deleted_message(self, name: str) -> str:
         return f"Asset \u201c{name}\u201d deleted"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from maas_ui import db, pf, routes
+from maas_ui import pf, routes
 from maas_ui.components import toasts
 from maas_ui.components.common import empty_state, link, subtle
 from maas_ui.components.description_list import description_list
@@ -21,7 +21,8 @@ from maas_ui.pages.asset_delete import DeleteAssetState, asset_delete_modal
 from maas_ui.pages.asset_form import AssetFormState, asset_edit_modal, asset_wizard_modal
 from maas_ui.services import api_keys as key_svc
 from maas_ui.services import assets as svc
-from maas_ui.settings import demo_user, gateway_public_url
+from maas_ui.identity import acting_user
+from maas_ui.settings import gateway_public_url
 
 ACTIONS = [MenuAction("edit", "Edit"), MenuAction("delete", "Delete asset", danger=True)]
 KEY_PLACEHOLDER = "$MAAS_API_KEY"
@@ -47,7 +48,7 @@ class AssetDetailsState(rx.State):
         self.detail, self.use_open = None, False
         if routes.plausible_id(self.ref):
             base = public_base_url(gateway_public_url(), self.router.headers.origin)
-            page = svc.asset_page(self.ref, actor=demo_user(), base_url=base)
+            page = svc.asset_page(self.ref, actor=acting_user(), base_url=base)
             if page is not None:
                 self.detail, self.keys, self.policies, self.metrics = page.detail, page.keys, page.policies, page.metrics
         self.found = self.detail is not None
@@ -87,8 +88,7 @@ class AssetDetailsState(rx.State):
         """Copy the ready request with the key's secret in it (the explicit copy action; audited)."""
         if self.detail is None:
             return
-        with db.session() as s:
-            secret = key_svc.reveal_secret(s, public_id, actor=demo_user())
+        secret = key_svc.reveal_secret(public_id, actor=acting_user())
         if secret is None:
             return toasts.danger("This key's secret cannot be copied.")
         return [rx.set_clipboard(_request(self.detail, secret)),

@@ -16,7 +16,7 @@ from maas_ui.components.form_state import FormRejected, FormState, ItemGone, Sav
 from maas_ui.domain import assets as dom
 from maas_ui.domain.inputs import fold
 from maas_ui.services import assets as svc
-from maas_ui.settings import demo_user
+from maas_ui.identity import acting_user
 
 _FIELDS = (dom.KIND, dom.PROVIDER, dom.NAME, dom.IDENTIFIERS, dom.BASE_URL, dom.CREDENTIAL, dom.PRICE_IN,
            dom.PRICE_OUT, dom.CONTEXT, dom.OWNER, dom.DESCRIPTION)
@@ -70,15 +70,15 @@ class AssetFormState(FormState, mixin=True):
         return errors
 
     def _check_database(self) -> None:
-        self.taken_names, self.taken_ids = svc.taken(exclude=self.editing)
+        self.taken_names, self.taken_ids = svc.taken(actor=acting_user(), exclude=self.editing)
 
     def _save(self) -> Saved:
         raw = self._raw()
         try:
             if self.editing:
-                ident = svc.update_asset(self.editing, raw, actor=demo_user())
+                ident = svc.update_asset(self.editing, raw, actor=acting_user())
                 return Saved(self._href(ident), raw.name.strip(), created=False)
-            made = svc.create_assets(raw, actor=demo_user())
+            made = svc.create_assets(raw, actor=acting_user())
         except svc.AssetFormInvalid as exc:
             raise FormRejected(exc.errors) from exc
         except svc.AssetNotFound as exc:
@@ -89,7 +89,7 @@ class AssetFormState(FormState, mixin=True):
         return Saved(self._href(made[0]), name, created=True)
 
     def _href(self, identifier: str) -> str:
-        page = svc.asset_page(identifier, actor=demo_user())
+        page = svc.asset_page(identifier, actor=acting_user())
         return page.detail.href if page else routes.AI_ASSETS
 
     # Opening ------------------------------------------------------------------------------
@@ -106,7 +106,7 @@ class AssetFormState(FormState, mixin=True):
     @rx.event
     def open_edit(self, identifier: str):
         try:
-            values, stored = svc.form_values(identifier, actor=demo_user())
+            values, stored = svc.form_values(identifier, actor=acting_user())
         except svc.AssetNotFound:
             from maas_ui.components import toasts
 
@@ -162,7 +162,7 @@ class AssetFormState(FormState, mixin=True):
         yield
         credential = self.values.get(dom.CREDENTIAL, "").strip()
         if not credential and self.editing and self.credential_stored:
-            credential = svc.stored_credential(self.editing)
+            credential = svc.stored_credential(self.editing, actor=acting_user())
         result = svc.check_connection(self.values.get(dom.PROVIDER, ""), self.values.get(dom.BASE_URL, ""),
                                       credential)
         self.testing, self.tested = False, True

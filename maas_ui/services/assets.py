@@ -22,6 +22,7 @@ from maas_ui.domain import assets as dom
 from maas_ui.domain import key_format as fmt
 from maas_ui.domain import latency
 from maas_ui.domain.gateway_urls import model_endpoint
+from maas_ui.domain.identity import Actor
 from maas_ui.domain.inputs import fold
 from maas_ui.domain.keys import SecretBox, display_status
 from maas_ui.domain.policies import slugify
@@ -220,11 +221,11 @@ def _my_user_ids(s: Session, actor: str) -> set[int]:
     return set(s.exec(select(User.id).where(or_(User.email == actor, User.username == actor))).all())
 
 
-def _keys_of(s: Session, a: AiAsset, actor: str, now: datetime, usage: dict[int, int] | None = None) -> list[AssetKeyRow]:
+def _keys_of(s: Session, a: AiAsset, actor: Actor, now: datetime, usage: dict[int, int] | None = None) -> list[AssetKeyRow]:
     keys = s.exec(select(ApiKey).join(ApiKeyAsset, ApiKeyAsset.key_id == ApiKey.id)
                   .where(ApiKeyAsset.asset_id == a.id, ApiKey.deleted_at.is_(None))).all()
     names = _owner_names(s, list(keys))
-    mine = _my_user_ids(s, actor)
+    mine = _my_user_ids(s, actor.username)
     rows = [AssetKeyRow(k.public_id, k.name, names.get((_v(k.owner_kind), k.owner_id), "Unknown"),
                         display_status(_v(k.status), k.expires_at, now),
                         _v(k.owner_kind) == "user" and k.owner_id in mine, (usage or {}).get(k.id, 0))
@@ -287,7 +288,7 @@ def _detail(s: Session, a: AiAsset, base_url: str) -> AssetDetail:
 
 
 # Reads ---------------------------------------------------------------------------------------
-def catalog(kind: str, *, actor: str, base_url: str = "", now: datetime | None = None,
+def catalog(kind: str, *, actor: Actor, base_url: str = "", now: datetime | None = None,
             url: str | None = None) -> list[AssetRow]:
     """Every live asset of one kind with its last 24 hours of traffic, by name."""
     now = now or _now()
@@ -311,7 +312,7 @@ def catalog(kind: str, *, actor: str, base_url: str = "", now: datetime | None =
     return rows
 
 
-def asset_page(identifier: str, *, actor: str, base_url: str = "", now: datetime | None = None,
+def asset_page(identifier: str, *, actor: Actor, base_url: str = "", now: datetime | None = None,
                url: str | None = None) -> AssetPage | None:
     now = now or _now()
     with db.session(url) as s:
@@ -325,7 +326,7 @@ def asset_page(identifier: str, *, actor: str, base_url: str = "", now: datetime
                          _policies_of(s, a), metrics)
 
 
-def blast_radius(identifier: str, *, actor: str, now: datetime | None = None, url: str | None = None) -> BlastRadius:
+def blast_radius(identifier: str, *, actor: Actor, now: datetime | None = None, url: str | None = None) -> BlastRadius:
     """What deleting the asset touches: keys granting it (owners, 24 h requests), policies naming it."""
     now = now or _now()
     with db.session(url) as s:
@@ -336,14 +337,14 @@ def blast_radius(identifier: str, *, actor: str, now: datetime | None = None, ur
         return BlastRadius(a.name, keys, policies, total.requests, f"${total.cost_usd:,.2f}")
 
 
-def taken(*, exclude: str = "", url: str | None = None) -> tuple[list[str], list[str]]:
+def taken(*, actor: Actor, exclude: str = "", url: str | None = None) -> tuple[list[str], list[str]]:
     """Folded names and IDs of live assets (except the one being edited), for the form's checks."""
     with db.session(url) as s:
         rows = s.exec(select(AiAsset.name, AiAsset.identifier).where(AiAsset.deleted_at.is_(None))).all()
     return ([fold(n) for n, i in rows if i != exclude], [i for _n, i in rows if i != exclude])
 
 
-def form_values(identifier: str, *, actor: str, url: str | None = None) -> tuple[dom.AssetFormInput, bool]:
+def form_values(identifier: str, *, actor: Actor, url: str | None = None) -> tuple[dom.AssetFormInput, bool]:
     """The edit form's draft (never the credential) and whether a credential is stored."""
     with db.session(url) as s:
         a = _asset(s, identifier)
@@ -384,12 +385,12 @@ def _check(s: Session, raw: dom.AssetFormInput, editing: AiAsset | None) -> dom.
     return data
 
 
-def _audit(s: Session, actor: str, action: str, a: AiAsset, summary: str) -> None:
-    s.add(AuditLog(at=_now(), actor=actor, action=action, entity_kind="asset", entity_id=a.identifier[:80],
+def _audit(s: Session, actor: Actor, action: str, a: AiAsset, summary: str) -> None:
+    s.add(AuditLog(at=_now(), actor=actor.username, action=action, entity_kind="asset", entity_id=a.identifier[:80],
                    summary=summary[:1024]))
 
 
-def create_assets(raw: dom.AssetFormInput, *, actor: str, box: SecretBox | None = None,
+def create_assets(raw: dom.AssetFormInput, *, actor: Actor, box: SecretBox | None = None,
                   url: str | None = None) -> list[str]:
     """Add one asset per model ID exposed (or the one asset of another kind). Returns their IDs."""
     with db.session(url) as s:
@@ -405,7 +406,7 @@ def create_assets(raw: dom.AssetFormInput, *, actor: str, box: SecretBox | None 
                 price_input_per_1m=data.price_in, price_output_per_1m=data.price_out, created_at=now,
                 upstream_url=data.base_url if is_model else "", upstream_model=ident if is_model else "",
                 upstream_credential_encrypted=encrypted if is_model else "", provider=data.provider,
-                context_length=data.context_length, owner=data.owner, created_by=actor,
+                context_length=data.context_length, owner=data.owner, created_by=actor.username,
             )
             s.add(a)
             _audit(s, actor, "asset.create", a,
@@ -415,7 +416,7 @@ def create_assets(raw: dom.AssetFormInput, *, actor: str, box: SecretBox | None 
         return made
 
 
-def update_asset(identifier: str, raw: dom.AssetFormInput, *, actor: str, box: SecretBox | None = None,
+def update_asset(identifier: str, raw: dom.AssetFormInput, *, actor: Actor, box: SecretBox | None = None,
                  url: str | None = None) -> str:
     """Save the edit form; an empty credential keeps the stored one. Returns the (new) ID."""
     with db.session(url) as s:
@@ -443,7 +444,7 @@ def update_asset(identifier: str, raw: dom.AssetFormInput, *, actor: str, box: S
         return a.identifier
 
 
-def delete_asset(identifier: str, *, actor: str, url: str | None = None) -> str:
+def delete_asset(identifier: str, *, actor: Actor, url: str | None = None) -> str:
     """Soft delete: the row stays (usage history keeps its name); grants and policy links go; the
     ID is freed for a new asset. Returns the name; an asset already gone counts as deleted."""
     with db.session(url) as s:
@@ -464,7 +465,7 @@ def delete_asset(identifier: str, *, actor: str, url: str | None = None) -> str:
 
 
 # Test connection -----------------------------------------------------------------------------
-def stored_credential(identifier: str, *, box: SecretBox | None = None, url: str | None = None) -> str:
+def stored_credential(identifier: str, *, actor: Actor, box: SecretBox | None = None, url: str | None = None) -> str:
     """The stored credential, decrypted, for a server-side connection test only."""
     with db.session(url) as s:
         a = _asset(s, identifier)

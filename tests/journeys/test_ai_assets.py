@@ -21,6 +21,7 @@ from sqlmodel import select
 
 from maas_ui import db
 from maas_ui.domain import assets as dom
+from maas_ui.domain.identity import Actor
 from maas_ui.domain.keys import SecretBox
 from maas_ui.models import AiAsset, User
 from maas_ui.services import assets as asset_svc
@@ -73,7 +74,7 @@ def _add_via_service(url: str, box: SecretBox, base_url: str, name: str, ident: 
     asset_svc.create_assets(dom.AssetFormInput(kind="model", provider="openai_compatible", name=name,
                                                identifiers=ident, base_url=base_url, credential=PROVIDER_SECRET,
                                                price_in="1", price_out="3"),
-                            actor="journey@example.com", box=box, url=url)
+                            actor=Actor("journey@example.com"), box=box, url=url)
     with db.session(url) as s:
         a = s.exec(select(AiAsset).where(AiAsset.identifier == ident)).one()
     return f"{CATALOG}/models/{a.id}"

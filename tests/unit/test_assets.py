@@ -10,13 +10,15 @@ import pytest
 from sqlmodel import select
 
 from tests.fake_provider import FakeProvider
-from tests.unit.api_key_fixtures import ACTOR, NOW, World, insert_key, world  # noqa: F401 (fixture)
+from tests.unit.api_key_fixtures import NOW, World, insert_key, world  # noqa: F401 (fixture)
+from maas_ui.domain.identity import Actor
 from maas_ui.domain import assets as dom
 from maas_ui.models import AiAsset, AuditLog, UsageRollup
 from maas_ui.services import assets as svc
 from maas_ui.services import gateway as gw
 
 SECRET = "sk-provider-secret-123"
+ACTOR = Actor("tester@example.com")
 
 
 def _form(**kw) -> dom.AssetFormInput:
@@ -96,11 +98,11 @@ def test_edit_keeps_the_credential_unless_retyped(world: World):
     values, stored = svc.form_values("fake-gpt-4o", actor=ACTOR, url=world.url)
     assert stored and values.credential == ""
     svc.update_asset("fake-gpt-4o", replace_form(values, price_in="2"), actor=ACTOR, box=world.box, url=world.url)
-    assert svc.stored_credential("fake-gpt-4o", box=world.box, url=world.url) == SECRET
+    assert svc.stored_credential("fake-gpt-4o", actor=ACTOR, box=world.box, url=world.url) == SECRET
     assert svc.asset_page("fake-gpt-4o", actor=ACTOR, url=world.url).detail.price_in == "$2.00"
     svc.update_asset("fake-gpt-4o", replace_form(values, credential="sk-new"), actor=ACTOR, box=world.box,
                      url=world.url)
-    assert svc.stored_credential("fake-gpt-4o", box=world.box, url=world.url) == "sk-new"
+    assert svc.stored_credential("fake-gpt-4o", actor=ACTOR, box=world.box, url=world.url) == "sk-new"
 
 
 def replace_form(values: dom.AssetFormInput, **kw) -> dom.AssetFormInput:
