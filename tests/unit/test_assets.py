@@ -160,3 +160,15 @@ def test_check_connection_timeout_and_tls():
     with FakeProvider(SECRET) as fake:  # https to a plain-HTTP server: the TLS handshake fails
         tls = svc.check_connection("openai", fake.base_url.replace("http://", "https://"), SECRET, timeout_s=3)
         assert not tls.ok and tls.message.startswith("TLS failed"), tls.message
+
+
+def test_the_gateway_sends_azure_credentials_in_the_api_key_header(world: World):
+    from maas_gateway.upstreams import HttpUpstream
+
+    svc.create_assets(_form(provider="azure_openai", name="Azure GPT", identifiers="azure-gpt"), actor=ACTOR,
+                      box=world.box, url=world.url)
+    with world.session() as s:
+        model = {m.identifier: m for m in gw.load_models(s)}["azure-gpt"]
+    assert model.upstream_auth_header == "api-key"
+    assert HttpUpstream._headers(SECRET, model.upstream_auth_header) == {"api-key": SECRET}
+    assert HttpUpstream._headers(SECRET) == {"Authorization": f"Bearer {SECRET}"}
