@@ -259,6 +259,17 @@ def asset_names(name: str, identifiers: tuple[str, ...]) -> list[tuple[str, str]
     return [(f"{name}: {ident}", ident) for ident in identifiers]
 
 
+TRAFFIC_STATUSES = ("Healthy", "Degraded", "No traffic")
+DEGRADED_ERROR_SHARE = 0.2
+
+
+def traffic_status(requests: int, errors: int) -> str:
+    """A model's status from its last 24 hours: no requests, a fifth or more failing, or healthy."""
+    if requests <= 0:
+        return "No traffic"
+    return "Degraded" if errors / requests >= DEGRADED_ERROR_SHARE else "Healthy"
+
+
 def mask_credential(stored: bool) -> str:
     """What the edit form shows for a stored credential (never any of its characters)."""
     return "\u2022" * 12 if stored else ""

@@ -137,7 +137,12 @@ def _cell(row: rx.Var, col: dom.Column) -> rx.Component:
     if col.key == "name":
         return pf.Td.create(link(row.name, href=row.href), data_label=col.title)
     if col.key == "status":
-        return pf.Td.create(pf.Label.create(value, status="success", is_compact=True), data_label=col.title)
+        return pf.Td.create(rx.match(
+            value,
+            ("Healthy", pf.Label.create(value, status="success", is_compact=True)),
+            ("Degraded", pf.Label.create(value, status="warning", is_compact=True)),
+            pf.Label.create(value, color="grey", is_compact=True),
+        ), data_label=col.title)
     if col.key == "endpoint":
         return pf.Td.create(pf.Truncate.create(content=value, position="middle"), data_label=col.title)
     if col.key in ("requests_24h", "tokens_24h"):

@@ -51,10 +51,10 @@ def _radius(s: type[DeleteAssetState]) -> rx.Component:
         pf.StackItem.create(pf.Alert.create(title=s.impact, variant="warning", is_inline=True, component="h2")),
         rx.cond(s.keys.length() > 0, pf.StackItem.create(pf.Table.create(
             pf.Thead.create(pf.Tr.create(pf.Th.create("API key"), pf.Th.create("Owner"),
-                                         pf.Th.create("Requests (24 h)"))),
+                                         pf.Th.create("Requests"))),
             pf.Tbody.create(rx.foreach(s.keys, lambda k: pf.Tr.create(
                 pf.Td.create(k.name, data_label="API key"), pf.Td.create(k.owner, data_label="Owner"),
-                pf.Td.create(k.requests_24h, data_label="Requests (24 h)")))),
+                pf.Td.create(k.requests_24h, data_label="Requests")))),
             aria_label="API keys that grant this asset", variant="compact"))),
         rx.cond(s.policies.length() > 0, pf.StackItem.create(pf.Content.create(
             "Policies naming it: ", rx.foreach(s.policies, lambda p: rx.el.span(p.name, " ")), component="p"))),

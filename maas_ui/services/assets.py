@@ -303,7 +303,7 @@ def catalog(kind: str, *, actor: Actor, base_url: str = "", now: datetime | None
         t = tools.get(a.id, [])
         rows.append(AssetRow(
             identifier=a.identifier, name=a.name, kind=kd.kind, endpoint=_endpoint(a, base_url),
-            provider_label=dom.provider_label(a.provider), status="Available",
+            provider_label=dom.provider_label(a.provider), status=dom.traffic_status(u.requests, u.errors),
             tools_text=", ".join(t) if t else "No tools", size_text=fmt.size(a.size_bytes),
             requests_24h=u.requests, tokens_24h=u.tokens, cost_24h=f"${u.cost_usd:,.2f}", description=a.description,
             asset_id=a.id, href=routes.ai_asset_url(kd.slug, a.id),

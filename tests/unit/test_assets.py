@@ -172,3 +172,9 @@ def test_the_gateway_sends_azure_credentials_in_the_api_key_header(world: World)
     assert model.upstream_auth_header == "api-key"
     assert HttpUpstream._headers(SECRET, model.upstream_auth_header) == {"api-key": SECRET}
     assert HttpUpstream._headers(SECRET) == {"Authorization": f"Bearer {SECRET}"}
+
+
+def test_traffic_status():
+    assert dom.traffic_status(0, 0) == "No traffic"
+    assert dom.traffic_status(10, 1) == "Healthy"
+    assert dom.traffic_status(10, 2) == "Degraded"
