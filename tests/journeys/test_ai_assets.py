@@ -197,7 +197,7 @@ def test_wizard_end_to_end_against_a_fake_provider(page: Page, env, fake: FakePr
     assert_accessible(page)
     screenshot(page, "ai-assets-wizard-review-dark")
     _light(page)
-    d.get_by_role("button", name="Add asset").click()
+    d.get_by_role("button", name="Add asset", exact=True).click()
 
     expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
     expect(page).to_have_url(re.compile(rf"{CATALOG}/models/\d+$"))
