@@ -31,6 +31,8 @@ class AssetKindDef:
     has_size: bool = False
     has_endpoint: bool = True
     can_use_provider: bool = False  # external providers serve models only
+    form_label: str = ""  # the API key form's picker, e.g. "Model endpoints"
+    plural: str = ""  # mid-sentence, e.g. "MCP servers"
 
 
 _NAME = Column("name", "Name")
@@ -38,12 +40,15 @@ ASSET_KIND_DEFS: tuple[AssetKindDef, ...] = (
     AssetKindDef("model", "models", "Models", "model",
                  (Column("identifier", "ID"), Column("endpoint", "Endpoint"), Column("provider_label", "Provider"),
                   Column("status", "Status")),
-                 has_pricing=True, can_use_provider=True),
+                 has_pricing=True, can_use_provider=True, form_label="Model endpoints", plural="models"),
     AssetKindDef("mcp_server", "mcp-servers", "MCP servers", "MCP server",
-                 (Column("tools_text", "Tools"), Column("endpoint", "Endpoint")), has_tools=True),
+                 (Column("tools_text", "Tools"), Column("endpoint", "Endpoint")), has_tools=True,
+                 form_label="MCP servers & tools", plural="MCP servers"),
     AssetKindDef("vector_db", "vector-databases", "Vector databases", "vector database",
-                 (Column("size_text", "Size"),), has_size=True, has_endpoint=True),
-    AssetKindDef("agent", "agents", "Agents", "agent", (Column("endpoint", "Endpoint"),)),
+                 (Column("size_text", "Size"),), has_size=True, has_endpoint=True, form_label="Vector databases",
+                 plural="vector databases"),
+    AssetKindDef("agent", "agents", "Agents", "agent", (Column("endpoint", "Endpoint"),), form_label="Agents",
+                 plural="agents"),
 )
 ASSET_KINDS = [d.kind for d in ASSET_KIND_DEFS]
 KIND_BY_SLUG = {d.slug: d for d in ASSET_KIND_DEFS}
