@@ -343,4 +343,5 @@ def test_use_this_asset_with_an_existing_or_a_new_key(page: Page, env, fake: Fak
     form.get_by_role("button", name="Create").click()
     expect(page.get_by_role("heading", name=new_key, level=1)).to_be_visible()
     page.get_by_role("tab", name="Assets").click()
-    expect(page.get_by_text(name).first).to_be_visible()
+    page.get_by_role("link", name=name, exact=True).click()  # the key's Assets tab links to the asset's page
+    expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
