@@ -7,7 +7,9 @@ import reflex as rx
 from maas_gateway.app import create_app as create_gateway_app
 from maas_gateway.app import get_gateway
 from maas_ui import routes
+from maas_ui.components.outage import handle_backend_exception
 from maas_ui.components.shell import theme_script
+from maas_ui.health import health_app
 from maas_ui.http_cache import revalidate_html, serve_odd_paths_as_pages
 from maas_ui.pages.ai_assets import AiAssetsState, ai_assets_page
 from maas_ui.pages.asset_details import AssetDetailsState, asset_details_page
@@ -30,10 +32,11 @@ app = rx.App(
     reset_style=False,  # PatternFly brings its own base styles; Reflex's reset breaks PF icons
     stylesheets=["/maas.css"],
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"), theme_script()],
-    # The OpenAI-compatible gateway answers /v1/... and each model's base URL on the same port;
-    # pages always revalidate (no blank page after a restart/redeploy); ids too long for a file name
-    # or holding NUL get the app's pages, not the file server's bare 404.
-    api_transformer=[create_gateway_app(), revalidate_html, serve_odd_paths_as_pages],
+    backend_exception_handler=handle_backend_exception,  # database outages: an alert in the page
+    # /healthz and /readyz; the OpenAI-compatible gateway answers /v1/... and each model's base URL
+    # on the same port; pages always revalidate (no blank page after a restart/redeploy); ids too
+    # long for a file name or holding NUL get the app's pages, not the file server's bare 404.
+    api_transformer=[health_app, create_gateway_app(), revalidate_html, serve_odd_paths_as_pages],
 )
 app.register_lifespan_task(get_gateway().lifespan)  # starts the usage recorder; a clean shutdown flushes it
 app.add_page(home_page, route=routes.HOME, title=title("Home"), on_load=HomeState.go_to_first_page)

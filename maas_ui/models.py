@@ -117,7 +117,12 @@ class McpTool(SQLModel, table=True):
 
 class ApiKey(SQLModel, table=True):
     __tablename__ = "api_keys"
-    __table_args__ = (Index("ix_api_keys_owner", "owner_kind", "owner_id"),)
+    # The list's sort orders also have case-insensitive expression indexes (migration 0008_list_speed).
+    __table_args__ = (
+        Index("ix_api_keys_owner", "owner_kind", "owner_id"),
+        Index("ix_api_keys_kind_status_expiry", "owner_kind", "status", "expires_at"),
+        Index("ix_api_keys_live_name", "deleted_at", "name_folded"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(index=True, unique=True, max_length=32)  # used in URLs
@@ -128,6 +133,9 @@ class ApiKey(SQLModel, table=True):
     description: str = Field(default="", max_length=1024)
     owner_kind: OwnerKind
     owner_id: int
+    # The owner's display name, stored for the list's owner sort (an index instead of a three-table
+    # join per key). Whatever writes keys or renames owners calls services.api_keys.refresh_owner_names.
+    owner_name: str = Field(default="", max_length=128)
     status: KeyStatus = Field(default=KeyStatus.ACTIVE, index=True)
     tokens_per_minute: int | None = None
     requests_per_minute: int | None = None
@@ -305,6 +313,22 @@ class GatewayRequest(SQLModel, table=True):
     cost_usd: float = 0.0
     latency_ms: float = 0.0
     streamed: bool = False
+
+
+class UsageHourlyTotal(SQLModel, table=True):
+    """Traffic of every key together during one hour: the Usage page's chart over time reads a
+    year as 8,760 rows here instead of millions of rollups. Kept by `services.usage.refresh_daily`
+    with usage_daily (migration 0009_usage_hourly_total)."""
+
+    __tablename__ = "usage_hourly_total"
+
+    hour_start: datetime = Field(primary_key=True)
+    requests: int = 0
+    errors: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    throttled: int = 0  # the gateway's throttled requests (the requests chart shows them)
 
 
 class AuditLog(SQLModel, table=True):

@@ -257,6 +257,7 @@ class UsagePageView:
     window_text: str
     bucket_text: str
     totals: Totals
+    previous: Totals | None  # None unless asked for (compare=True)
     cards: list[MetricCard]  # comparisons pending: see with_comparison
     requests_figure: dict
     users_figure: dict
@@ -270,9 +271,10 @@ class UsagePageView:
 
 
 def usage_page_view(selection: RangeSelection, now: datetime, metrics_href: Callable[[str, RangeSelection], str],
-                    url: str | None = None) -> UsagePageView:
+                    url: str | None = None, *, compare: bool = False) -> UsagePageView:
+    """With `compare`, `previous` holds the previous period's sums (queried beside the others)."""
     window = selection.window(now)
-    ov = svc.usage_overview(window, url)
+    ov = svc.usage_overview(window, url, compare=compare)
     cols = _series_columns(ov.series)
     users, groups, keys = ov.by_user, ov.by_group, ov.by_key
     top_users = users.head(TOP_USERS_IN_CHART)
@@ -285,7 +287,8 @@ def usage_page_view(selection: RangeSelection, now: datetime, metrics_href: Call
         window_text=window_text(window),
         bucket_text=u.bucket_description(window),
         totals=ov.totals,
-        cards=metric_cards(ov.totals, None, compare_label(selection, window)),
+        previous=ov.previous,
+        cards=metric_cards(ov.totals, ov.previous, compare_label(selection, window)),
         requests_figure=charts.requests_figure(cols, window.bucket, window.start, window.end),
         users_figure=charts.ranking_figure(
             [f"{n} ({f})" if f else str(n) for n, f in zip(top_users.get("username", []), top_users.get("full_name", []))],

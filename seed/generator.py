@@ -34,6 +34,7 @@ from maas_ui.models import (
     PolicyTarget,
     ServiceAccount,
     UsageDaily,
+    UsageHourlyTotal,
     UsageRollup,
     User,
 )
@@ -78,7 +79,7 @@ def current_hour() -> datetime:
 
 # Delete order respects foreign keys.
 _TABLES_CHILD_FIRST = [
-    UsageDaily, UsageRollup, AuditLog, PolicyTarget, PolicyAsset, Policy, ApiKeyAsset, ApiKey,
+    UsageHourlyTotal, UsageDaily, UsageRollup, AuditLog, PolicyTarget, PolicyAsset, Policy, ApiKeyAsset, ApiKey,
     McpTool, AiAsset, GroupMembership, ServiceAccount, Group, User,
 ]
 
@@ -94,8 +95,14 @@ def clear(url: str | None = None) -> None:
             conn.commit()  # end SQLAlchemy's autobegun transaction: pragmas apply outside one
         try:
             with conn.begin():
-                for table in _TABLES_CHILD_FIRST:
-                    conn.execute(SQLModel.metadata.tables[table.__tablename__].delete())
+                if engine.dialect.name == "postgresql":
+                    # RESTART IDENTITY: ids start at 1 again, as SQLite's do, so a reset reseeds alike;
+                    # CASCADE: rows of other tables that point at these (the gateway's requests) go too.
+                    names = ", ".join(f'"{t.__tablename__}"' for t in _TABLES_CHILD_FIRST)
+                    conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+                else:
+                    for table in _TABLES_CHILD_FIRST:
+                        conn.execute(SQLModel.metadata.tables[table.__tablename__].delete())
         finally:
             if sqlite:
                 conn.exec_driver_sql("PRAGMA foreign_keys=ON")
@@ -312,7 +319,8 @@ class _Generator:
             key = ApiKey(
                 public_id=new_public_id(self.rng), name=name,
                 description=self.fake.sentence(nb_words=8).rstrip("."),
-                owner_kind=kind, owner_id=owner.id, status=status,
+                owner_kind=kind, owner_id=owner.id, owner_name=owner.full_name if kind == OwnerKind.USER else owner.name,
+                status=status,
                 tokens_per_minute=self.rng.choice([10_000, 20_000, 50_000]) if limits_roll < 0.5 else None,
                 requests_per_minute=self.rng.choice([30, 60, 120]) if limits_roll < 0.4 else None,
                 budget_usd=float(self.rng.choice([50, 100, 250, 500])) if limits_roll < 0.3 else None,

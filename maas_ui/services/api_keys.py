@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 from sqlalchemy import and_, case, func, or_
+from sqlalchemy import update as sa_update
 from sqlmodel import Session, select
 
 from maas_ui import db
@@ -186,12 +187,19 @@ def default_box() -> SecretBox:
     return SecretBox(secret_key())
 
 
-def _owner_name_expr():
-    return case(
-        (ApiKey.owner_kind == OwnerKind.USER, User.full_name),
-        (ApiKey.owner_kind == OwnerKind.GROUP, Group.name),
-        else_=ServiceAccount.name,
+def refresh_owner_names(s: Session, key_ids: list[int] | None = None) -> None:
+    """Store each key's owner display name (all keys, or `key_ids`); call after writing keys in
+    bulk or renaming a user, group or service account. Kept in step with migration 0008_list_speed."""
+    owner_name = case(
+        (ApiKey.owner_kind == OwnerKind.USER,
+         select(User.full_name).where(User.id == ApiKey.owner_id).scalar_subquery()),
+        (ApiKey.owner_kind == OwnerKind.GROUP, select(Group.name).where(Group.id == ApiKey.owner_id).scalar_subquery()),
+        else_=select(ServiceAccount.name).where(ServiceAccount.id == ApiKey.owner_id).scalar_subquery(),
     )
+    stmt = sa_update(ApiKey).values(owner_name=func.coalesce(owner_name, ""))
+    if key_ids is not None:
+        stmt = stmt.where(ApiKey.id.in_(key_ids))
+    s.exec(stmt)
 
 
 def _with_owner_joins(stmt):
@@ -245,7 +253,7 @@ def _order_by(sort: str, desc: bool, now: datetime, dialect: str = "") -> list:
     elif sort == "status":
         cols = [_status_rank(now), ci(ApiKey.name)]
     elif sort == "owner":
-        cols = [ci(_owner_name_expr()), ci(ApiKey.name)]
+        cols = [ci(ApiKey.owner_name), ci(ApiKey.name)]  # the stored name: an index serves the order
     elif sort == "last_used":
         # "Never" counts as the oldest: last when newest first, first when oldest first
         # (SQLite's own NULL order, so its index on last_used_at serves the sort).
@@ -272,6 +280,7 @@ def _list_keys(s: Session, query: KeyListQuery | None = None, *, now: datetime |
     """One page of keys, filtered, sorted and counted in SQL."""
     q = (query or KeyListQuery()).normalized()
     now = now or utcnow()
+    dialect = s.get_bind().dialect.name
     conds = _filters(q, now)
 
     total = s.exec(select(func.count()).select_from(ApiKey).where(*conds)).one()
@@ -291,10 +300,8 @@ def _list_keys(s: Session, query: KeyListQuery | None = None, *, now: datetime |
     else:
         descending = q.descending
     ids_stmt = select(ApiKey.id)
-    if q.sort == "owner":
-        ids_stmt = _with_owner_joins(ids_stmt)
     page_ids = list(s.exec(
-        ids_stmt.where(*conds).order_by(*_order_by(q.sort, descending, now, s.get_bind().dialect.name)).offset(offset).limit(limit)
+        ids_stmt.where(*conds).order_by(*_order_by(q.sort, descending, now, dialect)).offset(offset).limit(limit)
     ).all()) if limit else []
     if from_end:
         page_ids.reverse()
@@ -556,6 +563,7 @@ def _create_key(
     for asset_id in data.asset_ids:
         s.add(ApiKeyAsset(key_id=key.id, asset_id=asset_id))
     owner = _owner_name(s, key.owner_kind, key.owner_id)
+    key.owner_name = owner
     _audit(s, actor, "api_key.create", key,
            f"Created API key \u201c{key.name}\u201d ({key.public_id}) for {fmt.owner_kind_label(data.owner_kind).lower()} "
            f"{owner} with {len(data.asset_ids)} asset(s)", now)

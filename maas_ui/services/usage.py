@@ -33,11 +33,13 @@ from maas_ui import db
 from maas_ui.domain.latency import BUCKET_COLUMNS
 from maas_ui.domain.usage import Span, TimeWindow, Totals, split_window, success_rate, tokens_per_second
 from maas_ui.models import (
-    AiAsset, ApiKey, AssetKind, Group, GroupMembership, OwnerKind, ServiceAccount, UsageDaily, UsageRollup, User,
+    AiAsset, ApiKey, AssetKind, Group, GroupMembership, OwnerKind, ServiceAccount, UsageDaily, UsageHourlyTotal,
+    UsageRollup, User,
 )
 
 U = UsageRollup.__table__
 D = UsageDaily.__table__  # the same measures per UTC day (day_start)
+H = UsageHourlyTotal.__table__  # the series measures of all keys together per hour
 K = ApiKey.__table__
 A = AiAsset.__table__
 USERS = User.__table__
@@ -50,6 +52,7 @@ MEASURES = SUM_FIELDS + ("latency_ms_max",)
 # What usage_daily sums beyond MEASURES' sums: throttled requests and the latency histogram.
 DAILY_EXTRA_SUMS = ("throttled",) + BUCKET_COLUMNS
 SERIES_FIELDS = ("requests", "errors", "input_tokens", "output_tokens", "cost_usd")
+INT_MEASURES = ("requests", "errors", "input_tokens", "output_tokens")
 CARD_FIELDS = SERIES_FIELDS  # what the four cards need
 
 OWNER_KIND_LABEL = {OwnerKind.USER: "User", OwnerKind.GROUP: "Group", OwnerKind.SERVICE_ACCOUNT: "Service account"}
@@ -73,6 +76,13 @@ def _sum_columns(source, fields=SUM_FIELDS, with_max: bool = True) -> list:
     if with_max:
         cols.append(func.coalesce(func.max(source.c.latency_ms_max), 0).label("latency_ms_max"))
     return cols
+
+
+def _measure_types(df: pd.DataFrame) -> pd.DataFrame:
+    """Plain int64/float64 measure columns: PostgreSQL returns sums of BIGINT sums as NUMERIC
+    (Python Decimal), which neither mixes with floats nor compares with numpy integers."""
+    present = [f for f in MEASURES if f in df.columns]
+    return df.astype({f: "int64" if f in INT_MEASURES else "float64" for f in present})
 
 
 def _in_spans(col, spans: list[Span]):
@@ -125,30 +135,41 @@ def day_start_expr(expr, dialect: str):
 
 
 def refresh_daily(conn: Connection, start: datetime | None = None, end: datetime | None = None) -> int:
-    """Recompute usage_daily from usage_rollups for the UTC days touching [start, end) (all days
-    when both are None); returns the number of daily rows written. Call it in the transaction
-    that wrote the hourly rollups."""
+    """Recompute usage_daily (and usage_hourly_total) from usage_rollups for the UTC days touching
+    [start, end) (all days when both are None); returns the number of daily rows written. Call it
+    in the transaction that wrote the hourly rollups."""
     day = day_start_expr(U.c.hour_start, conn.dialect.name)
-    cond, dcond = [], []
+    cond, dcond, hcond = [], [], []
     if start is not None:
         first = start.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
         cond.append(U.c.hour_start >= first)
         dcond.append(D.c.day_start >= first)
+        hcond.append(H.c.hour_start >= first)
     if end is not None:
         last = end.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
         if last < end:
             last += timedelta(days=1)
         cond.append(U.c.hour_start < last)
         dcond.append(D.c.day_start < last)
+        hcond.append(H.c.hour_start < last)
     conn.execute(delete(D).where(*dcond))
+    # The per-hour totals of every key, for the same days.
+    conn.execute(delete(H).where(*hcond))
+    hour_fields = (*SERIES_FIELDS, "throttled")
+    conn.execute(insert(H).from_select(
+        ["hour_start", *hour_fields],
+        select(U.c.hour_start, *[func.sum(U.c[f]) for f in hour_fields]).where(*cond).group_by(U.c.hour_start),
+    ))
     source = (
         select(U.c.key_id, U.c.asset_id, day, *[func.sum(U.c[f]) for f in SUM_FIELDS], func.max(U.c.latency_ms_max),
                *[func.sum(U.c[f]) for f in DAILY_EXTRA_SUMS])
         .where(*cond)
         .group_by(U.c.key_id, U.c.asset_id, day)
     )
+    # preserve_rowcount: SQLAlchemy only promises an INSERT's rowcount when asked (-1 on psycopg).
     result = conn.execute(insert(D).from_select(["key_id", "asset_id", "day_start", *MEASURES, *DAILY_EXTRA_SUMS],
-                                                source))
+                                                source),
+                          execution_options={"preserve_rowcount": True})
     return result.rowcount or 0
 
 
@@ -187,10 +208,14 @@ def series(conn: Connection, window: TimeWindow, key_id: int | None = None,
     """One row per bucket of the window, oldest first, zero-filled; columns bucket_start, bucket_end,
     the summed `fields` (requests, errors, input_tokens, output_tokens, cost_usd by default) and,
     when their inputs are there, successes and tokens. Fewer fields is a cheaper scan."""
-    # Per hour (partial days, days cut by a bucket boundary) and per whole day otherwise: the two
-    # parts hold different time points, so the outer query can fold both into buckets directly.
-    parts = _parts(window, key_id, ("t",), fields, with_max=False, keep_buckets=True)
-    points = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("points")
+    if key_id is None:  # every key: one row per hour in usage_hourly_total (8,760 a year)
+        points = (select(H.c.hour_start.label("t"), *[H.c[f] for f in fields])
+                  .where(H.c.hour_start >= window.start, H.c.hour_start < window.end).subquery("points"))
+    else:
+        # Per hour (partial days, days cut by a bucket boundary) and per whole day otherwise: the
+        # two parts hold different time points, so the outer query can fold both into buckets.
+        parts = _parts(window, key_id, ("t",), fields, with_max=False, keep_buckets=True)
+        points = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("points")
     b = bucket_index(points.c.t, window, conn.dialect.name).label("b")
     stmt = select(b, *[func.sum(points.c[f]).label(f) for f in fields]).group_by(b)
     df = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["b", *fields])
@@ -255,7 +280,7 @@ def _derive(df: pd.DataFrame) -> pd.DataFrame:
 
 def by_asset(conn: Connection, window: TimeWindow, key_id: int | None = None) -> pd.DataFrame:
     stmt = _aggregate(window, key_id, ("asset_id",))
-    df = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["asset_id", *MEASURES])
+    df = _measure_types(pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["asset_id", *MEASURES]))
     return _asset_frame(conn, df)
 
 
@@ -298,7 +323,7 @@ def breakdowns(conn: Connection, window: TimeWindow) -> dict[str, pd.DataFrame]:
         agg("group", group_rows.c.gid, group_rows),
         agg("total", None, ka, group=False),
     )
-    df = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["dim", "id", *MEASURES])
+    df = _measure_types(pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["dim", "id", *MEASURES]))
     out = {}
     for dim in ("key", "asset", "user", "group", "total"):
         part = df[df["dim"] == dim].drop(columns="dim").reset_index(drop=True)

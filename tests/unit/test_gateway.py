@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 from datetime import datetime, timezone
 
 import httpx
@@ -25,11 +24,8 @@ CHAT = {"model": MODEL, "messages": [{"role": "user", "content": "Say hello to t
 
 
 @pytest.fixture(scope="module")
-def url(tmp_path_factory, seeded_db_url) -> str:
-    path = tmp_path_factory.mktemp("gateway") / "gateway.db"
-    db.get_engine(seeded_db_url).dispose()
-    shutil.copyfile(seeded_db_url.removeprefix("sqlite:///"), path)
-    return f"sqlite:///{path}"
+def url(make_session_db_url, seeded_template_url) -> str:
+    return make_session_db_url("gateway", template=seeded_template_url)
 
 
 @pytest.fixture(scope="module")

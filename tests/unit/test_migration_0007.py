@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 
 from sqlalchemy import inspect, text
 
 from maas_ui import db
 
 
-def test_gateway_migration_round_trip_fills_histograms(tmp_path, seeded_db_url):
+def test_gateway_migration_round_trip_fills_histograms(make_db_url, seeded_template_url):
     from alembic import command
 
-    path = tmp_path / "old.db"
-    db.get_engine(seeded_db_url).dispose()
-    shutil.copy(seeded_db_url.removeprefix("sqlite:///"), path)
-    url = f"sqlite:///{path}"
+    url = make_db_url("old", template=seeded_template_url)
     engine = db.get_engine(url)
     with engine.begin() as conn:
         cfg = db.alembic_config(url)
