@@ -7,7 +7,7 @@ Unicode-caseless name for uniqueness and search, and `deleted_at`: a deleted ass
 so usage history stays attributable.
 
 Revision ID: 0010_assets
-Revises: 0007_gateway
+Revises: 0009_usage_hourly_total
 """
 import unicodedata
 from typing import Sequence, Union
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0010_assets"
-down_revision: Union[str, None] = "0007_gateway"
+down_revision: Union[str, None] = "0009_usage_hourly_total"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
