@@ -229,7 +229,7 @@ class Gateway:
         if not model.upstream_url:
             return await self.simulator.complete(kind, body, model.identifier)
         return await self._http().complete(kind, body, model.upstream_url, model.upstream_model or model.identifier,
-                                           self.credential(model))
+                                           self.credential(model), model.upstream_auth_header)
 
     def _http(self) -> up.HttpUpstream:
         if self.http is None:
@@ -248,7 +248,7 @@ class Gateway:
             if isinstance(body.get("stream_options"), dict) else False
         if model.upstream_url:
             chunks = self._http().stream(kind, body, model.upstream_url, model.upstream_model or model.identifier,
-                                         self.credential(model))
+                                         self.credential(model), model.upstream_auth_header)
         else:
             chunks = self.simulator.stream(kind, body, model.identifier)
 

@@ -170,15 +170,18 @@ class HttpUpstream:
         return url.rstrip("/") + ("/chat/completions" if kind == CHAT else "/completions")
 
     @staticmethod
-    def _headers(credential: str | None) -> dict:
-        return {"Authorization": f"Bearer {credential}"} if credential else {}
+    def _headers(credential: str | None, auth_header: str = "bearer") -> dict:
+        """How the provider wants its credential: a bearer token, or a named header (Azure: api-key)."""
+        if not credential:
+            return {}
+        return {"Authorization": f"Bearer {credential}"} if auth_header == "bearer" else {auth_header: credential}
 
     async def complete(self, kind: str, body: dict, url: str, upstream_model: str,
-                       credential: str | None) -> tuple[dict, Usage]:
+                       credential: str | None, auth_header: str = "bearer") -> tuple[dict, Usage]:
         payload = json.dumps({**body, "model": upstream_model, "stream": False}).encode()
         try:
             async with asyncio.timeout(self.timeout_s):
-                r = await self.client.post(self._target(url, kind), payload, self._headers(credential))
+                r = await self.client.post(self._target(url, kind), payload, self._headers(credential, auth_header))
         except TimeoutError:
             raise UpstreamError(504, "The model's upstream server did not answer in time.") from None
         except (HttpError, OSError) as exc:
@@ -196,10 +199,10 @@ class HttpUpstream:
         return data, usage
 
     async def stream(self, kind: str, body: dict, url: str, upstream_model: str,
-                     credential: str | None) -> AsyncIterator[dict]:
+                     credential: str | None, auth_header: str = "bearer") -> AsyncIterator[dict]:
         payload = json.dumps({**body, "model": upstream_model, "stream": True,
                               "stream_options": {"include_usage": True}}).encode()
-        lines = self.client.stream_lines(self._target(url, kind), payload, self._headers(credential))
+        lines = self.client.stream_lines(self._target(url, kind), payload, self._headers(credential, auth_header))
         try:
             while True:
                 try:

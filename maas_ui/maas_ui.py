@@ -12,6 +12,8 @@ from maas_ui.components.shell import UserMenuState, theme_script
 from maas_ui.health import health_app
 from maas_ui.pages.audit_log import AuditLogState, audit_log_page
 from maas_ui.http_cache import revalidate_html, serve_odd_paths_as_pages
+from maas_ui.pages.ai_assets import AiAssetsState, ai_assets_page
+from maas_ui.pages.asset_details import AssetDetailsState, asset_details_page
 from maas_ui.pages.api_key_details import KeyDetailsState, key_details_page
 from maas_ui.pages.api_keys import ApiKeysState, api_keys_page
 from maas_ui.pages.home import HomeState, home_page
@@ -51,4 +53,9 @@ for _route in (routes.POLICY_DETAILS, routes.POLICY_DETAILS_TAB):
     app.add_page(policy_details_page, route=_route, title=title("Policy details"), on_load=[UserMenuState.identify, PolicyDetailsState.load])
 app.add_page(usage_page, route=routes.USAGE, title=title("Usage"), on_load=[UserMenuState.identify, UsageState.load])
 app.add_page(audit_log_page, route=routes.AUDIT_LOG, title=title("Audit log"), on_load=[UserMenuState.identify, AuditLogState.load])
+for _route in (routes.AI_ASSETS, routes.AI_ASSETS_KIND):
+    app.add_page(ai_assets_page, route=_route, title=title("AI assets"), on_load=[UserMenuState.identify, AiAssetsState.load])
+for _route in (routes.AI_ASSET_DETAILS, routes.AI_ASSET_DETAILS_TAB):
+    app.add_page(asset_details_page, route=_route, title=title("AI asset details"),
+                 on_load=[UserMenuState.identify, AssetDetailsState.load])
 app.add_page(not_found_page, route="404", title=title("Page not found"), on_load=UserMenuState.identify)

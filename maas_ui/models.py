@@ -96,6 +96,14 @@ class AiAsset(SQLModel, table=True):
     upstream_url: str = Field(default="", max_length=512)
     upstream_model: str = Field(default="", max_length=128)  # the upstream's model name (default: identifier)
     upstream_credential_encrypted: str = Field(default="", max_length=1024)  # Fernet, never shown to key holders
+    # Migration 0012_assets: where it comes from (domain.assets.PROVIDERS), what the catalog shows,
+    # and soft delete (usage history stays attributable to a deleted asset).
+    provider: str = Field(default="internal", max_length=32)
+    context_length: int | None = None
+    owner: str = Field(default="", max_length=128)
+    created_by: str = Field(default="", max_length=128)
+    name_folded: str = Field(default="", index=True, max_length=FOLDED_NAME_MAX)
+    deleted_at: datetime | None = Field(default=None, index=True)
 
 
 class McpTool(SQLModel, table=True):
@@ -348,6 +356,6 @@ def _fold_name(_mapper, _connection, row) -> None:
     row.name_folded = fold(row.name or "")
 
 
-for _table in (ApiKey, Policy):
+for _table in (ApiKey, Policy, AiAsset):
     event.listen(_table, "before_insert", _fold_name)
     event.listen(_table, "before_update", _fold_name)

@@ -16,11 +16,17 @@ POLICY_DETAILS = "/settings/policies/[policy_id]"
 POLICY_DETAILS_TAB = "/settings/policies/[policy_id]/[tab]"
 USAGE = "/settings/usage"
 AUDIT_LOG = "/settings/audit-log"
+AI_ASSETS = "/ai-assets"
+AI_ASSETS_KIND = "/ai-assets/[asset_kind]"
+AI_ASSET_DETAILS = "/ai-assets/[asset_kind]/[asset_id]"
+AI_ASSET_DETAILS_TAB = "/ai-assets/[asset_kind]/[asset_id]/[tab]"
 
 # The tabs of the details pages, in the spec's order.
 API_KEY_TABS = ["details", "assets", "metrics", "policies", "settings"]
 POLICY_TABS = ["details", "api-keys", "yaml"]
 USER_MANAGEMENT_TABS = ["users", "groups", "service-accounts"]
+AI_ASSET_TABS = ["details", "api-keys", "metrics", "policies"]
+# The catalog's tabs are the asset kinds' slugs (domain.assets.ASSET_KIND_DEFS): models first.
 
 
 ID_MAX = 255  # no key or policy id is longer; longer ones are "not found" without a query
@@ -64,3 +70,13 @@ def entity_url(kind: str, entity_id: str) -> str:
     if kind == "policy":
         return policy_url(entity_id)
     return ""
+
+
+def ai_assets_url(kind_slug: str | None = None) -> str:
+    """The catalog; the first kind (models) is the bare URL."""
+    return AI_ASSETS + (f"/{kind_slug}" if kind_slug and kind_slug != "models" else "")
+
+
+def ai_asset_url(kind_slug: str, asset_id: str | int, tab: str | None = None) -> str:
+    """An asset's page, by its database id (model IDs may hold slashes)."""
+    return _with_tab(f"{AI_ASSETS}/{kind_slug}/{asset_id}", tab, AI_ASSET_TABS[0])

@@ -83,9 +83,11 @@ def confirm_delete_modal(
     permanence_text: str,
     id_prefix: str,
     input_aria_label: str | None = None,
+    details: rx.Component | None = None,
 ) -> rx.Component:
     """The modal of host state `state`. Ids: `<id_prefix>-title`, `<id_prefix>-body` and the field
-    `<id_prefix>-confirm`. Leaving or entering the host page closes it."""
+    `<id_prefix>-confirm`. `details` (e.g. what else the deletion touches) shows above the field.
+    Leaving or entering the host page closes it."""
     title_id, body_id, input_id = f"{id_prefix}-title", f"{id_prefix}-body", f"{id_prefix}-confirm"
     s = state
     input_props = {"aria_label": input_aria_label} if input_aria_label else {}
@@ -97,6 +99,7 @@ def confirm_delete_modal(
                 pf.Content.create(rx.el.strong(s.name, class_name="maas-confirm-name"), component="p"),
                 id=body_id,
             ),
+            *([details] if details is not None else []),
             pf.Form.create(
                 pf.FormGroup.create(
                     pf.TextInput.create(

@@ -214,6 +214,19 @@ def _masthead() -> rx.Component:
     )
 
 
+# Top-level nav items before the Settings group.
+TOP_NAV: list[tuple[str, str]] = [("AI assets", routes.AI_ASSETS)]
+
+
+def _nav_link(label: str, href: str, active: str) -> rx.Component:
+    current = href == active
+    return rx.el.li(
+        link(label, href=href, class_name="pf-v6-c-nav__link" + (" pf-m-current" if current else ""),
+             **({"aria-current": "page"} if current else {})),
+        class_name="pf-v6-c-nav__item",
+    )
+
+
 def _nav(active: str) -> rx.Component:
     items = []
     for label, href in SETTINGS_NAV:
@@ -233,6 +246,7 @@ def _nav(active: str) -> rx.Component:
         pf.PageSidebarBody.create(
             pf.Nav.create(
                 pf.NavList.create(
+                    *[_nav_link(label, href, active) for label, href in TOP_NAV],
                     pf.NavExpandable.create(
                         *items,
                         title="Settings",

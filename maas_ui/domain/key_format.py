@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from maas_ui.domain.assets import ASSET_KIND_DEFS
+
 OWNER_KIND_LABELS = {"user": "User", "group": "Group", "service_account": "Service account"}
-ASSET_KIND_LABELS = {
-    "model": "Models",
-    "mcp_server": "MCP servers & tools",
-    "vector_db": "Vector databases",
-    "agent": "Agents",
-}
+# From the one table of asset kinds (domain.assets); a key's sections title MCP servers with their tools.
+ASSET_KIND_LABELS = {d.kind: d.label + (" & tools" if d.has_tools else "") for d in ASSET_KIND_DEFS}
 ASSET_KINDS = list(ASSET_KIND_LABELS)  # display order everywhere
 
 

@@ -20,20 +20,16 @@ from maas_ui.components import toasts
 from maas_ui.components.form_state import FormRejected, FormState, ItemGone, Saved, form_footer
 from maas_ui.domain import inputs
 from maas_ui.domain import key_forms as kf
+from maas_ui.domain.assets import ASSET_KIND_DEFS
 from maas_ui.domain.key_format import ASSET_KINDS, OWNER_KIND_LABELS
 from maas_ui.domain.roles import PermissionDenied
 from maas_ui.identity import acting_user
 from maas_ui.services import api_keys as svc
 
 _OWNER_PLACEHOLDER = {"user": "Select a user", "group": "Select a group", "service_account": "Select a service account"}
-ASSET_FIELD_LABELS = {
-    "model": "Model endpoints",
-    "mcp_server": "MCP servers & tools",
-    "vector_db": "Vector databases",
-    "agent": "Agents",
-}
-_ASSET_PLACEHOLDER = {"model": "models", "mcp_server": "MCP servers", "vector_db": "vector databases",
-                      "agent": "agents"}
+# From the one table of asset kinds.
+ASSET_FIELD_LABELS = {d.kind: d.form_label for d in ASSET_KIND_DEFS}
+_ASSET_PLACEHOLDER = {d.kind: d.plural for d in ASSET_KIND_DEFS}
 _TEXT_FIELDS = (kf.NAME, kf.DESCRIPTION, kf.OWNER_KIND, kf.OWNER_ID, kf.TOKENS, kf.REQUESTS, kf.BUDGET, kf.EXPIRES)
 _LIMIT_FIELDS = (kf.TOKENS, kf.REQUESTS, kf.BUDGET, kf.EXPIRES)
 _GONE = "This API key no longer exists. It may have been deleted meanwhile."
@@ -164,6 +160,11 @@ class KeyFormState(FormState, mixin=True):
     @rx.event
     def open_create(self):
         self._open(kf.KeyFormInput(), svc.form_options(actor=acting_user(self)), editing="")
+
+    @rx.event
+    def open_create_for_asset(self, asset_id: str):
+        """Create with one asset already chosen (from the asset's page)."""
+        self._open(kf.KeyFormInput(asset_ids=(str(asset_id),)), svc.form_options(actor=acting_user(self)), editing="")
 
     @rx.event
     def open_edit(self, public_id: str):

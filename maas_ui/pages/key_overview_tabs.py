@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from maas_ui import pf
-from maas_ui.components.common import empty_state, subtle
+from maas_ui import pf, routes
+from maas_ui.components.common import empty_state, link, subtle
 from maas_ui.components.description_list import description_list
 from maas_ui.components.key_parts import secret_copy
 from maas_ui.components.labels import name_labels, status_label
+from maas_ui.domain.assets import KIND_BY_VALUE
 from maas_ui.pages.key_details_state import KeyDetailsState
 from maas_ui.pages.key_try_it import try_it_panel
 
@@ -54,24 +55,29 @@ def _asset_table(label: rx.Var, headers: list[str], assets: rx.Var, render) -> r
     )
 
 
+def _asset_link(a, kind: str) -> rx.Component:
+    """The asset's name, linking to its page in the AI assets area."""
+    return link(a.name, href=f"{routes.AI_ASSETS}/{KIND_BY_VALUE[kind].slug}/" + a.id.to(str))
+
+
 # Asset kind -> (columns, row), in the order of the service's sections (key_format.ASSET_KINDS).
 _SECTIONS = {
     "model": (["Name", "ID", "Endpoint"], lambda a: pf.Tr.create(
-        pf.Td.create(a.name, data_label="Name"),
+        pf.Td.create(_asset_link(a, "model"), data_label="Name"),
         pf.Td.create(rx.el.code(a.identifier), data_label="ID"),
         pf.Td.create(_copyable(a.endpoint_url, "Copy endpoint of " + a.name), data_label="Endpoint"),
     )),
     "mcp_server": (["Name", "Tools", "Endpoint"], lambda a: pf.Tr.create(
-        pf.Td.create(a.name, data_label="Name"),
+        pf.Td.create(_asset_link(a, "mcp_server"), data_label="Name"),
         pf.Td.create(name_labels(a.tools, "Tools of " + a.name, shown=4, color="purple"), data_label="Tools"),
         pf.Td.create(_copyable(a.endpoint_url, "Copy endpoint of " + a.name), data_label="Endpoint"),
     )),
     "vector_db": (["Name", "Size"], lambda a: pf.Tr.create(
-        pf.Td.create(a.name, data_label="Name"),
+        pf.Td.create(_asset_link(a, "vector_db"), data_label="Name"),
         pf.Td.create(a.size, data_label="Size"),
     )),
     "agent": (["Name", "Endpoint"], lambda a: pf.Tr.create(
-        pf.Td.create(a.name, data_label="Name"),
+        pf.Td.create(_asset_link(a, "agent"), data_label="Name"),
         pf.Td.create(_copyable(a.endpoint_url, "Copy endpoint of " + a.name), data_label="Endpoint"),
     )),
 }

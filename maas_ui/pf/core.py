@@ -481,11 +481,13 @@ class Modal(PFComponent):
     aria_label: rx.Var[str]
     position: rx.Var[str]
     on_close: rx.EventHandler[no_args_event_spec]
+    # Escape without PF's own close button (e.g. a Wizard brings its header's close button).
+    on_escape_press: rx.EventHandler[no_args_event_spec]
 
     @classmethod
     def create(cls, *children, **props) -> rx.Component:
         modal = super().create(*children, **props)
-        close = modal.event_triggers.get("on_close")
+        close = modal.event_triggers.get("on_close") or modal.event_triggers.pop("on_escape_press", None)
         if close is not None:
             chain = Var.create(close)
             modal.custom_attrs["onEscapePress"] = Var(
@@ -743,3 +745,39 @@ class Pagination(PFComponent):
     on_set_page: rx.EventHandler[_value_spec]
     titles: rx.Var[dict]
     on_per_page_select: rx.EventHandler[_value_spec]
+
+
+# Wizard --------------------------------------------------------------------------------------
+class Wizard(PFComponent):  # noqa: D101
+    """PF6 Wizard (usually inside a Modal). Steps are WizardStep children; each step's `footer`
+    ({"nextButtonText", "isNextDisabled", ...}) controls its buttons; `on_save` runs on the last
+    step's primary button, `on_close` on Cancel and the header's close button."""
+
+    tag = "Wizard"
+    header: rx.Var[rx.Component]
+    height: rx.Var[str | int]
+    is_visit_required: rx.Var[bool]
+    start_index: rx.Var[int]
+    nav_aria_label: rx.Var[str]
+    on_close: rx.EventHandler[no_args_event_spec]
+    on_save: rx.EventHandler[no_args_event_spec]
+
+
+class WizardStep(PFComponent):
+    tag = "WizardStep"
+    _memoization_mode = _NEVER_MEMOIZE  # Wizard accepts only WizardStep elements as children
+    name: rx.Var[str]
+    id: rx.Var[str]
+    footer: rx.Var[dict]
+    is_disabled: rx.Var[bool]
+
+
+class WizardHeader(PFComponent):
+    tag = "WizardHeader"
+    title: rx.Var[str]
+    title_id: rx.Var[str]
+    description: rx.Var[str]
+    description_id: rx.Var[str]
+    close_button_aria_label: rx.Var[str]
+    is_close_hidden: rx.Var[bool]
+    on_close: rx.EventHandler[no_args_event_spec]

@@ -467,7 +467,7 @@ def _form_options(s: Session, reach: "access.Reach | None" = None) -> FormOption
     if reach is not None:
         owners = {kind: [o for o in options if reach.owns(kind, int(o.value))] for kind, options in owners.items()}
     assets: dict[str, list[Option]] = {k: [] for k in fmt.ASSET_KINDS}
-    for a in s.exec(select(AiAsset).order_by(func.lower(AiAsset.name))).all():
+    for a in s.exec(select(AiAsset).where(AiAsset.deleted_at.is_(None)).order_by(func.lower(AiAsset.name))).all():
         assets[_kind_value(a.kind)].append(Option(str(a.id), a.name, a.identifier))
     return FormOptions(owners=owners, assets=assets)
 

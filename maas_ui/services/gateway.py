@@ -18,6 +18,7 @@ from sqlmodel import select as orm_select
 
 from maas_ui.domain import latency
 from maas_ui.domain import policies as dom
+from maas_ui.domain.assets import provider_def
 from maas_ui.domain.gateway_urls import model_base_path
 from maas_ui.domain.keys import SecretBox
 from maas_ui.models import AiAsset, ApiKey, AssetKind, AuditLog, GatewayRequest, KeyStatus, OwnerKind, UsageRollup
@@ -40,6 +41,7 @@ class GatewayModel:
     upstream_url: str  # "" = the built-in simulator
     upstream_model: str
     upstream_credential_encrypted: str = ""
+    upstream_auth_header: str = "bearer"  # domain.assets.PROVIDERS: how the provider takes its credential
 
     def __repr__(self) -> str:  # never print the credential
         return f"GatewayModel({self.identifier!r}, upstream={self.upstream_url or 'simulator'!r})"
@@ -84,12 +86,14 @@ def load_key(s: Session, secret_hash: str | None = None, *, public_id: str | Non
 
 
 def load_models(s: Session) -> list[GatewayModel]:
-    rows = s.exec(orm_select(AiAsset).where(AiAsset.kind == AssetKind.MODEL).order_by(AiAsset.id)).all()
+    rows = s.exec(orm_select(AiAsset).where(AiAsset.kind == AssetKind.MODEL, AiAsset.deleted_at.is_(None))
+                  .order_by(AiAsset.id)).all()
     return [GatewayModel(
         id=a.id, identifier=a.identifier, name=a.name, base_path=model_base_path(a.endpoint_url, a.name),
         price_input_per_1m=a.price_input_per_1m or 0.0, price_output_per_1m=a.price_output_per_1m or 0.0,
         upstream_url=a.upstream_url or "", upstream_model=a.upstream_model or "",
         upstream_credential_encrypted=a.upstream_credential_encrypted or "",
+        upstream_auth_header=provider_def(a.provider).auth_header,
     ) for a in rows]
 
 

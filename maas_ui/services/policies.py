@@ -333,7 +333,8 @@ def _get_policy(s: Session, slug: str) -> PolicyDetail | None:
 
 def _form_options(s: Session) -> FormOptions:
     """What the modal's selects list: the assets, groups, users and service accounts in the database."""
-    assets = s.exec(select(AiAsset).where(AiAsset.kind.in_([AssetKind.MODEL, AssetKind.MCP_SERVER]))
+    assets = s.exec(select(AiAsset).where(AiAsset.kind.in_([AssetKind.MODEL, AssetKind.MCP_SERVER]),
+                                          AiAsset.deleted_at.is_(None))
                     .order_by(func.lower(AiAsset.name))).all()
     return FormOptions(
         models=tuple(Option(a.id, a.name, a.identifier) for a in assets if a.kind == AssetKind.MODEL),
@@ -670,7 +671,8 @@ def _keys_for_policy(s: Session, slug: str) -> list[PolicyKey]:
 # Manifests ---------------------------------------------------------------------------------
 def _catalog(s: Session) -> list[dom.AssetRef]:
     return [_asset_ref(a) for a in s.exec(
-        select(AiAsset).where(AiAsset.kind.in_([AssetKind.MODEL, AssetKind.MCP_SERVER])).order_by(AiAsset.id))]
+        select(AiAsset).where(AiAsset.kind.in_([AssetKind.MODEL, AssetKind.MCP_SERVER]), AiAsset.deleted_at.is_(None))
+        .order_by(AiAsset.id))]
 
 
 def _policy_yaml(s: Session, slug: str, settings: mf.GatewaySettings = mf.GatewaySettings()) -> str:

@@ -557,3 +557,75 @@ def current_hour(now: datetime, key_id: int | None = None, url: str | None = Non
         cond.append(U.c.key_id.in_(list(key_ids)))
     with _connect(url) as conn:
         return _performance(conn.execute(select(*_sum_columns(U, PERFORMANCE_FIELDS, True)).where(*cond)).first())
+
+
+# Per asset (AI assets catalog and an asset's Metrics tab) -------------------------------------
+@dataclass(frozen=True)
+class AssetUsage:
+    """One asset's traffic over a window, across every key."""
+
+    requests: int = 0
+    errors: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_ms_sum: float = 0.0
+    histogram: tuple[int, ...] = ()
+
+    @property
+    def tokens(self) -> int:
+        return self.input_tokens + self.output_tokens
+
+
+@dataclass(frozen=True)
+class AssetKeyUsage:
+    key_id: int
+    requests: int
+    tokens: int
+    cost_usd: float
+
+
+_ASSET_FIELDS = ("requests", "errors", "input_tokens", "output_tokens", "cost_usd", "latency_ms_sum")
+
+
+def asset_usage_since(since: datetime, url: str | None = None, conn: Connection | None = None) -> dict[int, AssetUsage]:
+    """Asset id -> traffic since `since` (hourly rollups: meant for the last 24 hours)."""
+    stmt = (select(U.c.asset_id, *[func.sum(U.c[f]).label(f) for f in _ASSET_FIELDS])
+            .where(U.c.hour_start >= since).group_by(U.c.asset_id))
+
+    def run(c: Connection) -> dict[int, AssetUsage]:
+        return {int(r.asset_id): AssetUsage(int(r.requests or 0), int(r.errors or 0), int(r.input_tokens or 0),
+                                            int(r.output_tokens or 0), float(r.cost_usd or 0.0),
+                                            float(r.latency_ms_sum or 0.0))
+                for r in c.execute(stmt)}
+
+    if conn is not None:
+        return run(conn)
+    with _connect(url) as c:
+        return run(c)
+
+
+def asset_usage_detail(asset_id: int, since: datetime, url: str | None = None,
+                       conn: Connection | None = None) -> tuple[AssetUsage, list[AssetKeyUsage]]:
+    """One asset since `since`: totals with the latency histogram, and per key (most requests first)."""
+    fields = [func.sum(U.c[f]).label(f) for f in (*_ASSET_FIELDS, *BUCKET_COLUMNS)]
+    cond = and_(U.c.asset_id == asset_id, U.c.hour_start >= since)
+
+    def run(c: Connection):
+        row = c.execute(select(*fields).where(cond)).first()
+        m = row._mapping if row is not None else {}
+        total = AssetUsage(int(m.get("requests") or 0), int(m.get("errors") or 0), int(m.get("input_tokens") or 0),
+                           int(m.get("output_tokens") or 0), float(m.get("cost_usd") or 0.0),
+                           float(m.get("latency_ms_sum") or 0.0), tuple(int(m.get(b) or 0) for b in BUCKET_COLUMNS))
+        per_key = c.execute(
+            select(U.c.key_id, func.sum(U.c.requests).label("requests"),
+                   func.sum(U.c.input_tokens + U.c.output_tokens).label("tokens"),
+                   func.sum(U.c.cost_usd).label("cost"))
+            .where(cond).group_by(U.c.key_id).order_by(func.sum(U.c.requests).desc())).all()
+        return total, [AssetKeyUsage(int(r.key_id), int(r.requests or 0), int(r.tokens or 0), float(r.cost or 0.0))
+                       for r in per_key]
+
+    if conn is not None:
+        return run(conn)
+    with _connect(url) as c:
+        return run(c)

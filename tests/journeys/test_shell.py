@@ -12,7 +12,9 @@ from tests.journeys.conftest import assert_accessible, screenshot
 def test_home_redirects_to_first_settings_page(page: Page):
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/settings/[a-z-]+$"))
-    first_link = page.get_by_role("navigation", name="Global").get_by_role("link").first
+    settings = page.get_by_role("navigation", name="Global").get_by_role("listitem").filter(
+        has=page.get_by_role("button", name="Settings"))
+    first_link = settings.get_by_role("link").first  # the first Settings page (AI assets stands above the group)
     expect(first_link).to_have_attribute("aria-current", "page")
     expect(page.get_by_role("heading", level=1)).to_have_text(first_link.inner_text())
 
