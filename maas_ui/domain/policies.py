@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from maas_ui.domain import inputs
+from maas_ui.domain.renewals import CALENDAR_MONTH, RenewalRule
 
 WINDOW_UNITS = ("minute", "hour", "day")
 OVER_LIMIT_BEHAVIORS = ("hard", "soft")
@@ -379,6 +380,7 @@ class PolicyFacts:
     models: tuple[AssetRef, ...] = ()  # the chosen ones when not all_models
     mcp_servers: tuple[AssetRef, ...] = ()
     targets: tuple[Target, ...] = ()
+    renewal: RenewalRule = CALENDAR_MONTH  # when the budget starts over
 
     @property
     def unrestricted(self) -> bool:
