@@ -72,10 +72,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("policies") as batch:
-        for column in ("renewal_timezone", "renewal_end", "renewal_start", "renewal_weekday", "renewal_day",
-                       "renewal_kind"):
-            batch.drop_column(column)
+    # Plain DROP COLUMN (SQLite 3.35+): a batch copy of the table would trip the foreign keys on it.
+    for column in ("renewal_timezone", "renewal_end", "renewal_start", "renewal_weekday", "renewal_day",
+                   "renewal_kind"):
+        op.drop_column("policies", column)
     op.drop_index("ix_notifications_recipient_read", table_name="notifications")
     op.drop_index("ix_notifications_created_at", table_name="notifications")
     op.drop_table("notifications")
