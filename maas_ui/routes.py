@@ -14,12 +14,16 @@ API_KEY_DETAILS_TAB = "/settings/api-keys/[key_id]/[tab]"
 POLICIES = "/settings/policies"
 POLICY_DETAILS = "/settings/policies/[policy_id]"
 POLICY_DETAILS_TAB = "/settings/policies/[policy_id]/[tab]"
+TIERS = "/settings/tiers"
+TIER_DETAILS = "/settings/tiers/[tier_id]"
+TIER_DETAILS_TAB = "/settings/tiers/[tier_id]/[tab]"
 USAGE = "/settings/usage"
 
 # The tabs of the details pages, in the spec's order.
 API_KEY_TABS = ["details", "assets", "metrics", "policies", "settings"]
 POLICY_TABS = ["details", "api-keys", "yaml"]
 USER_MANAGEMENT_TABS = ["users", "groups", "service-accounts"]
+TIER_TABS = ["details", "yaml"]
 
 
 ID_MAX = 255  # no key or policy id is longer; longer ones are "not found" without a query
@@ -42,6 +46,10 @@ def api_key_url(key_id: str, tab: str | None = None, **query: str) -> str:
 
 def policy_url(policy_id: str, tab: str | None = None) -> str:
     return _with_tab(f"{POLICIES}/{policy_id}", tab, POLICY_TABS[0])
+
+
+def tier_url(tier_id: str, tab: str | None = None) -> str:
+    return _with_tab(f"{TIERS}/{tier_id}", tab, TIER_TABS[0])
 
 
 def user_management_url(tab: str | None = None) -> str:

@@ -23,7 +23,10 @@ def _value_spec(_e: Any, value: Any) -> list:
 
 # Page layout ---------------------------------------------------------------------------------
 class Page(PFComponent):
+    # Its component props (masthead, sidebar, notification drawer) cannot go through a memo
+    # wrapper once a state var (the drawer's open flag) is among its props.
     tag = "Page"
+    _memoization_mode = _NEVER_MEMOIZE
     masthead: rx.Var[rx.Component]
     sidebar: rx.Var[rx.Component]
     skip_to_content: rx.Var[rx.Component]
@@ -32,6 +35,9 @@ class Page(PFComponent):
     main_aria_label: rx.Var[str]
     breadcrumb: rx.Var[rx.Component]
     is_content_filled: rx.Var[bool]
+    notification_drawer: rx.Var[rx.Component]
+    is_notification_drawer_expanded: rx.Var[bool]
+    on_notification_drawer_expand: rx.EventHandler[no_args_event_spec]
 
 
 class SkipToContent(PFComponent):
@@ -742,3 +748,62 @@ class Pagination(PFComponent):
     on_set_page: rx.EventHandler[_value_spec]
     titles: rx.Var[dict]
     on_per_page_select: rx.EventHandler[_value_spec]
+
+
+# Notifications -------------------------------------------------------------------------------
+class NotificationBadge(PFComponent):
+    tag = "NotificationBadge"
+    variant: rx.Var[str]  # read | unread | attention
+    count: rx.Var[int]
+    is_expanded: rx.Var[bool]
+    aria_label: rx.Var[str]
+
+
+def _key_spec(e: Var) -> list:
+    return [Var(_js_expr=f"{e}.key").to(str)]
+
+
+class NotificationDrawer(PFComponent):
+    """Escape inside the drawer calls on_key_down with the key (the host closes it)."""
+
+    tag = "NotificationDrawer"
+    on_key_down: rx.EventHandler[_key_spec]
+
+
+class NotificationDrawerHeader(PFComponent):
+    tag = "NotificationDrawerHeader"
+    count: rx.Var[int]
+    title: rx.Var[str]
+    unread_text: rx.Var[str]
+    custom_text: rx.Var[str]
+    close_button_aria_label: rx.Var[str]
+    on_close: rx.EventHandler[no_args_event_spec]
+
+
+class NotificationDrawerBody(PFComponent):
+    tag = "NotificationDrawerBody"
+
+
+class NotificationDrawerList(PFComponent):
+    tag = "NotificationDrawerList"
+    aria_label: rx.Var[str]
+
+
+class NotificationDrawerListItem(PFComponent):
+    tag = "NotificationDrawerListItem"
+    variant: rx.Var[str]  # default | success | danger | warning | info | custom
+    is_read: rx.Var[bool]
+    is_hoverable: rx.Var[bool]
+
+
+class NotificationDrawerListItemHeader(PFComponent):
+    tag = "NotificationDrawerListItemHeader"
+    variant: rx.Var[str]
+    title: rx.Var[str]
+    sr_title: rx.Var[str]
+    heading_level: rx.Var[str]
+
+
+class NotificationDrawerListItemBody(PFComponent):
+    tag = "NotificationDrawerListItemBody"
+    timestamp: rx.Var[str]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
@@ -25,7 +25,7 @@ from maas_ui.domain import policies as dom
 from maas_ui.domain.identity import Actor
 from maas_ui.domain.key_format import exact_time
 from maas_ui.domain.keys import display_status
-from maas_ui.domain.renewals import RenewalRule
+from maas_ui.domain.renewals import RenewalRule, current_period, days_label
 from maas_ui.services.tiers import all_tier_facts
 from maas_ui.models import (
     AiAsset,
@@ -123,6 +123,9 @@ class PolicyDetail:
     status: str = ""  # Active | Inactive
     created: str = ""  # "26 Nov 2026, 23:37 UTC"
     updated: str = ""
+    renewal_label: str = ""  # the budget's rule ("" without a budget): "Monthly on day 1 (UTC)"
+    period_label: str = ""  # the current period: "1 Jun 2026 to 30 Jun 2026"
+    renews_on: str = ""  # "1 Jul 2026" or "Does not renew"
 
     @property
     def slug(self) -> str:
@@ -336,7 +339,20 @@ def _get_policy(s: Session, slug: str) -> PolicyDetail | None:
         created_at=p.created_at, created_by=p.created_by, updated_at=p.updated_at,
         status="Active" if p.is_active else "Inactive",
         created=exact_time(p.created_at), updated=exact_time(p.updated_at),
+        **(_period_labels(f.renewal) if f.budget_usd else {}),
     )
+
+
+def _period_labels(rule: RenewalRule, now: datetime | None = None) -> dict[str, str]:
+    period = current_period(rule, now or _now())
+    last_day = (period.end.astimezone(rule.zone) - timedelta(seconds=1)).date()
+    text = f"{days_label(period.start.astimezone(rule.zone).date())} to {days_label(last_day)}"
+    if not period.started:
+        text = f"Starts on {days_label(rule.start)}"
+    elif period.ended:
+        text = f"Ended on {days_label(last_day)}"
+    return {"renewal_label": rule.label, "period_label": text,
+            "renews_on": days_label(period.renews_on) if period.renews_on else "Does not renew"}
 
 
 def _form_options(s: Session) -> FormOptions:

@@ -241,6 +241,7 @@ def delete_tier(slug: str, *, actor: Actor, url: str | None = None) -> str:
         name = t.name
         for row in s.exec(select(TierGroup).where(TierGroup.tier_id == t.id)).all():
             s.delete(row)
+        s.flush()  # the group links go first: no ORM relationship orders the deletes
         s.delete(t)
         _audit(s, actor, "tier.delete", slug, f"Deleted tier {name}")
         s.commit()

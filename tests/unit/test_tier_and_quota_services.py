@@ -53,6 +53,9 @@ def test_create_edit_delete_a_tier_is_audited_and_admin_only(seeded_url):
     with db.session(seeded_url) as s:
         actions = s.exec(select(AuditLog.action).where(AuditLog.entity_id == slug).order_by(AuditLog.id)).all()
     assert actions == ["tier.create", "tier.update", "tier.delete"]
+    # A tier that still covers groups deletes too (its group links first).
+    assert tiers.delete_tier("premium", actor=ADMIN, url=seeded_url) == "Premium"
+    assert [r.name for r in tiers.list_tiers(actor=ADMIN, url=seeded_url)] == ["Enterprise", "Free"]
 
 
 def _user_key_in(url: str, group: str) -> tuple[str, str]:
