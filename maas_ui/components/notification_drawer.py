@@ -23,6 +23,8 @@ class NotificationDrawerState(rx.State):
 
     @rx.event
     def load(self):
+        """Every page (re)load: closed (the state outlives a reload), counts fresh."""
+        self.is_open = False
         quotas.check_all_now_and_then()
         self._reload()
 
@@ -35,11 +37,6 @@ class NotificationDrawerState(rx.State):
     @rx.event
     def close(self):
         self.is_open = False
-
-    @rx.event
-    def key_down(self, key: str):
-        if key == "Escape":
-            self.is_open = False
 
     @rx.event
     def mark_read(self, notification_id: int):
@@ -121,9 +118,8 @@ def notification_drawer() -> rx.Component:
         pf.NotificationDrawerHeader.create(
             pf.Button.create("Mark all read", variant="link", is_disabled=S.unread == 0, on_click=S.mark_all_read),
             title="Notifications", count=S.unread, unread_text="unread", on_close=S.close,
-            close_button_aria_label="Close notifications",
+            close_button_aria_label=pf.DRAWER_CLOSE_LABEL,
         ),
         pf.NotificationDrawerBody.create(notification_items()),
-        on_key_down=S.key_down,
         custom_attrs={"role": "region", "aria-label": "Notification drawer"},  # a landmark for its content
     )

@@ -759,15 +759,29 @@ class NotificationBadge(PFComponent):
     aria_label: rx.Var[str]
 
 
-def _key_spec(e: Var) -> list:
-    return [Var(_js_expr=f"{e}.key").to(str)]
+# Escape closes an open notification drawer wherever the focus is (after "Mark all read" it is on
+# <body>), unless a modal or a menu is open: those are closer and close first.
+DRAWER_CLOSE_LABEL = "Close notifications"  # the drawer header's close button, which Escape presses
+_DRAWER_ESCAPE_JS = """
+if (typeof window !== "undefined" && !window.maasDrawerEscapeWatch) {
+  window.maasDrawerEscapeWatch = true;
+  window.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || document.querySelector(".pf-v6-c-modal-box, .pf-v6-c-menu")) return;
+    const close = document.querySelector(
+      '.pf-v6-c-drawer.pf-m-expanded .pf-v6-c-notification-drawer__header-action button[aria-label="%s"]');
+    if (close) close.click();
+  });
+}
+""" % DRAWER_CLOSE_LABEL
 
 
 class NotificationDrawer(PFComponent):
-    """Escape inside the drawer calls on_key_down with the key (the host closes it)."""
+    """Escape closes it (through its header's close button) unless a modal or menu is open."""
 
     tag = "NotificationDrawer"
-    on_key_down: rx.EventHandler[_key_spec]
+
+    def add_custom_code(self) -> list[str]:
+        return [_DRAWER_ESCAPE_JS]
 
 
 class NotificationDrawerHeader(PFComponent):
