@@ -1,15 +1,21 @@
 # Two commands: `make run` serves the console at http://localhost:3000, `make test` runs every test.
 # Both install what they need on a fresh machine: the virtualenv, bun (from the npm registry) and,
 # for tests, Chromium from the distribution's packages.
+# Scale-out mode: `make run-scaled WORKERS=2` (PostgreSQL + Redis, several workers) and
+# `make test-postgres` (the whole suite on PostgreSQL); .ci/postgres.sh and .ci/redis.sh install
+# those servers from the distribution's packages when missing and start them on loopback.
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 BUN_VERSION := 1.4.4
 PORT ?= 3000
+WORKERS ?= 2
+PG_TESTS ?= tests/unit tests/journeys
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run test unit journeys setup bun chromium seed bench export clean
+.PHONY: run test unit journeys setup bun chromium seed bench export clean \
+	setup-postgres postgres redis test-postgres run-scaled
 
 run: setup bun
 	$(PY) -m maas_ui.manage prepare
@@ -31,6 +37,34 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@
+
+setup-postgres: $(VENV)/.installed-postgres
+
+$(VENV)/.installed-postgres: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test,postgres]'
+	@touch $@
+
+# Start (or reuse) the loopback servers; prints the export lines (eval "$$(make -s postgres)").
+postgres:
+	@.ci/postgres.sh
+
+redis:
+	@.ci/redis.sh
+
+# The whole suite on PostgreSQL: in the server MAAS_TEST_DB_URL names, else in the project's own
+# (each test database is created fresh and dropped afterwards). PG_TESTS narrows it.
+test-postgres: setup-postgres bun chromium
+	@if [ -z "$$MAAS_TEST_DB_URL" ]; then exports=$$(MAAS_PG_FAST=1 .ci/postgres.sh) || exit 1; eval "$$exports"; fi; \
+	$(PY) -m pytest $(PG_TESTS) -q
+
+# The console on PostgreSQL with Redis-shared state and $(WORKERS) backend workers, at
+# http://localhost:$(PORT). MAAS_DB_URL / MAAS_REDIS_URL when set, else the project's own servers.
+run-scaled: setup-postgres bun
+	@if [ -z "$$MAAS_DB_URL" ]; then exports=$$(.ci/postgres.sh) || exit 1; eval "$$exports"; export MAAS_DB_URL="$$MAAS_PG_URL"; fi; \
+	if [ -z "$$MAAS_REDIS_URL" ]; then exports=$$(.ci/redis.sh) || exit 1; eval "$$exports"; fi; \
+	export MAAS_WORKERS=$(WORKERS) MAAS_RATE_LIMIT_STORAGE="$${MAAS_RATE_LIMIT_STORAGE:-$$MAAS_REDIS_URL}"; \
+	$(PY) -m maas_ui.manage prepare && \
+	exec $(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
 # Reflex would download bun from the internet; take it from the npm registry instead, unless a bun exists.
 bun:

@@ -25,18 +25,18 @@ from cryptography.fernet import Fernet
 
 RATIO_LIMIT = 2.0
 
-# (label, query, held to the 2x limit). The limit applies to the page the list opens on and to
-# paging through it; sorts and filters that SQL must apply to every matching row are reported too.
+# (label, query, held to the 2x limit). Every scenario is held but the status sort, whose order
+# depends on the current time (Expired is computed), so no index can serve it.
 SCENARIOS = [
     ("Default: newest first, page 1 (10 per page)", dict(), True),
     ("Newest first, page 2 (10 per page)", dict(page=2), True),
     ("Last page (page 9999 requested)", dict(page=9999), True),
-    ("Name A-Z, page 5 (20 per page)", dict(sort="name", descending=False, page=5, per_page=20), False),
-    ("Owner Z-A, page 1 (10 per page)", dict(sort="owner", descending=True), False),
+    ("Name A-Z, page 5 (20 per page)", dict(sort="name", descending=False, page=5, per_page=20), True),
+    ("Owner Z-A, page 1 (10 per page)", dict(sort="owner", descending=True), True),
     ("Last used, newest first, 100 per page", dict(sort="last_used", per_page=100), True),
     ("Status sort, page 3 (50 per page)", dict(sort="status", per_page=50, page=3), False),
-    ("Filter Expired + Group owners", dict(statuses=("expired",), owner_kinds=("group",)), False),
-    ("Search 'chat'", dict(search="chat"), False),
+    ("Filter Expired + Group owners", dict(statuses=("expired",), owner_kinds=("group",)), True),
+    ("Search 'chat'", dict(search="chat"), True),
 ]
 
 
@@ -48,6 +48,7 @@ def build_db(path: Path, keys: int) -> str:
     from maas_ui.domain.inputs import fold
     from maas_ui.domain.keys import SecretBox, mint_secret, new_public_id
     from maas_ui.models import AiAsset, ApiKey, ApiKeyAsset, Group, ServiceAccount, User
+    from maas_ui.services.api_keys import refresh_owner_names
     from seed.generator import SeedConfig, seed_database
 
     url = f"sqlite:///{path}"
@@ -92,6 +93,10 @@ def build_db(path: Path, keys: int) -> str:
     with engine.begin() as conn:
         conn.execute(insert(ApiKey.__table__), rows)
         conn.execute(insert(ApiKeyAsset.__table__), links)
+    with db.session(url) as s:  # a bulk insert bypasses create_key: store the owners' names as it would
+        refresh_owner_names(s)
+        s.commit()
+    with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
     return url
 

@@ -124,9 +124,22 @@ def stacked_time_bars(
 
 
 def requests_figure(series: dict[str, Sequence], bucket: Bucket, start: datetime, end: datetime) -> dict:
-    """Total requests per bucket: successes (blue) under errors (PF danger colour)."""
-    return stacked_time_bars(series, bucket, start, end,
-                             [("successes", "Successful", BLUE), ("errors", "Errors", DANGER)])
+    """Total requests per bucket: successes (blue) under errors (PF danger colour), and the throttled
+    ones (over a limit: let through under a soft limit, refused under a hard one) as a line."""
+    fig = stacked_time_bars(series, bucket, start, end,
+                            [("successes", "Successful", BLUE), ("errors", "Errors", DANGER)])
+    if "throttled" in series:
+        starts, ends = series["bucket_start"], series["bucket_end"]
+        if len(starts) == 1:
+            x = fig["data"][0]["x"]
+        else:  # the middle of each bucket's bar
+            x = [_iso(s + (e - s) * 0.46) for s, e in zip(starts, ends)]
+        fig["data"].append({
+            "type": "scatter", "mode": "lines+markers", "name": "Throttled", "x": x,
+            "y": list(series["throttled"]), "line": {"color": ORANGE, "width": 2}, "marker": {"size": 5},
+            "hovertemplate": "Throttled: %{y:,}<extra></extra>",
+        })
+    return fig
 
 
 def tokens_figure(series: dict[str, Sequence], bucket: Bucket, start: datetime, end: datetime) -> dict:

@@ -24,12 +24,20 @@ def safe_url(url: str) -> str:
     return re.sub(r"://[^@/]+@", "://***@", url)
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
-    url = url or database_url()
+    """The engine of `url` (MAAS_DB_URL as it is now by default), one per URL per process."""
+    return _engine(url or database_url())
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str) -> Engine:
     kwargs: dict = {}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    elif url.startswith("postgresql"):
+        # Sessions in UTC: raw SQL comparing timestamptz columns with text reads the same as on SQLite.
+        # A short connect timeout lets the page and /readyz report an outage instead of hanging.
+        kwargs["connect_args"] = {"options": "-c timezone=UTC", "connect_timeout": 5}
     try:
         # hide_parameters: error messages and logs never carry bound values (secret hashes, ciphertexts).
         engine = create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
@@ -53,10 +61,19 @@ def get_engine(url: str | None = None) -> Engine:
     return engine
 
 
+get_engine.cache_clear = _engine.cache_clear  # forget every engine (benchmarks reseeding a file)
+
+
 @contextmanager
 def session(url: str | None = None) -> Iterator[Session]:
     with Session(get_engine(url), expire_on_commit=False) as s:
         yield s
+
+
+def ping(url: str | None = None) -> None:
+    """Run SELECT 1 on the database; raises what the driver raises when it cannot."""
+    with get_engine(url).connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
 
 
 def check_connection(url: str | None = None) -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from maas_gateway.app import create_app as create_gateway_app
+from maas_gateway.app import get_gateway
 from maas_ui import routes
+from maas_ui.components.outage import handle_backend_exception
 from maas_ui.components.shell import theme_script
+from maas_ui.health import health_app
 from maas_ui.http_cache import revalidate_html, serve_odd_paths_as_pages
 from maas_ui.pages.api_key_details import KeyDetailsState, key_details_page
 from maas_ui.pages.api_keys import ApiKeysState, api_keys_page
@@ -28,10 +32,13 @@ app = rx.App(
     reset_style=False,  # PatternFly brings its own base styles; Reflex's reset breaks PF icons
     stylesheets=["/maas.css"],
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"), theme_script()],
-    # Pages always revalidate (no blank page after a restart/redeploy); ids too long for a file name
-    # or holding NUL get the app's pages, not the file server's bare 404.
-    api_transformer=[revalidate_html, serve_odd_paths_as_pages],
+    backend_exception_handler=handle_backend_exception,  # database outages: an alert in the page
+    # /healthz and /readyz; the OpenAI-compatible gateway answers /v1/... and each model's base URL
+    # on the same port; pages always revalidate (no blank page after a restart/redeploy); ids too
+    # long for a file name or holding NUL get the app's pages, not the file server's bare 404.
+    api_transformer=[health_app, create_gateway_app(), revalidate_html, serve_odd_paths_as_pages],
 )
+app.register_lifespan_task(get_gateway().lifespan)  # starts the usage recorder; a clean shutdown flushes it
 app.add_page(home_page, route=routes.HOME, title=title("Home"), on_load=HomeState.go_to_first_page)
 app.add_page(home_page, route=routes.SETTINGS, title=title("Settings"), on_load=HomeState.go_to_first_page)
 for _route in (routes.USER_MANAGEMENT, routes.USER_MANAGEMENT_TAB):

@@ -92,6 +92,10 @@ class AiAsset(SQLModel, table=True):
     # Vector databases only.
     size_bytes: int | None = Field(default=None, sa_type=BigInteger)  # collections exceed 2**31 bytes
     created_at: datetime
+    # Models only: where the gateway sends requests. Empty URL: the built-in simulator.
+    upstream_url: str = Field(default="", max_length=512)
+    upstream_model: str = Field(default="", max_length=128)  # the upstream's model name (default: identifier)
+    upstream_credential_encrypted: str = Field(default="", max_length=1024)  # Fernet, never shown to key holders
 
 
 class McpTool(SQLModel, table=True):
@@ -105,7 +109,12 @@ class McpTool(SQLModel, table=True):
 
 class ApiKey(SQLModel, table=True):
     __tablename__ = "api_keys"
-    __table_args__ = (Index("ix_api_keys_owner", "owner_kind", "owner_id"),)
+    # The list's sort orders also have case-insensitive expression indexes (migration 0008_list_speed).
+    __table_args__ = (
+        Index("ix_api_keys_owner", "owner_kind", "owner_id"),
+        Index("ix_api_keys_kind_status_expiry", "owner_kind", "status", "expires_at"),
+        Index("ix_api_keys_live_name", "deleted_at", "name_folded"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(index=True, unique=True, max_length=32)  # used in URLs
@@ -116,6 +125,9 @@ class ApiKey(SQLModel, table=True):
     description: str = Field(default="", max_length=1024)
     owner_kind: OwnerKind
     owner_id: int
+    # The owner's display name, stored for the list's owner sort (an index instead of a three-table
+    # join per key). Whatever writes keys or renames owners calls services.api_keys.refresh_owner_names.
+    owner_name: str = Field(default="", max_length=128)
     status: KeyStatus = Field(default=KeyStatus.ACTIVE, index=True)
     tokens_per_minute: int | None = None
     requests_per_minute: int | None = None
@@ -219,6 +231,20 @@ class UsageRollup(SQLModel, table=True):
     cost_usd: float = 0.0
     latency_ms_sum: float = 0.0
     latency_ms_max: float = 0.0
+    throttled: int = 0  # requests let through over a soft limit
+    # Requests per latency bucket (domain.latency.BUCKET_BOUNDS_MS): p50/p95 of any range.
+    latency_b00: int = 0
+    latency_b01: int = 0
+    latency_b02: int = 0
+    latency_b03: int = 0
+    latency_b04: int = 0
+    latency_b05: int = 0
+    latency_b06: int = 0
+    latency_b07: int = 0
+    latency_b08: int = 0
+    latency_b09: int = 0
+    latency_b10: int = 0
+    latency_b11: int = 0
 
 
 class UsageDaily(SQLModel, table=True):
@@ -254,6 +280,55 @@ class UsageDaily(SQLModel, table=True):
     cost_usd: float = 0.0
     latency_ms_sum: float = 0.0
     latency_ms_max: float = 0.0
+    throttled: int = 0  # requests let through over a soft limit
+    # Requests per latency bucket (domain.latency.BUCKET_BOUNDS_MS): p50/p95 of any range.
+    latency_b00: int = 0
+    latency_b01: int = 0
+    latency_b02: int = 0
+    latency_b03: int = 0
+    latency_b04: int = 0
+    latency_b05: int = 0
+    latency_b06: int = 0
+    latency_b07: int = 0
+    latency_b08: int = 0
+    latency_b09: int = 0
+    latency_b10: int = 0
+    latency_b11: int = 0
+
+
+class GatewayRequest(SQLModel, table=True):
+    """One request through the gateway (migration 0007_gateway): for drill-down and backtests."""
+
+    __tablename__ = "gateway_requests"
+    __table_args__ = (Index("ix_gateway_requests_key_at", "key_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    key_id: int = Field(foreign_key="api_keys.id")
+    asset_id: int | None = Field(default=None, foreign_key="ai_assets.id")
+    status: int
+    outcome: str = Field(max_length=32)  # ok | throttled | error code such as rate_limited
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_ms: float = 0.0
+    streamed: bool = False
+
+
+class UsageHourlyTotal(SQLModel, table=True):
+    """Traffic of every key together during one hour: the Usage page's chart over time reads a
+    year as 8,760 rows here instead of millions of rollups. Kept by `services.usage.refresh_daily`
+    with usage_daily (migration 0009_usage_hourly_total)."""
+
+    __tablename__ = "usage_hourly_total"
+
+    hour_start: datetime = Field(primary_key=True)
+    requests: int = 0
+    errors: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    throttled: int = 0  # the gateway's throttled requests (the requests chart shows them)
 
 
 class Tier(SQLModel, table=True):

@@ -14,6 +14,21 @@ def database_url() -> str:
     return os.environ.get("MAAS_DB_URL") or DEFAULT_DB_URL
 
 
+def redis_url() -> str | None:
+    """Redis shared by the console's workers (MAAS_REDIS_URL, else REFLEX_REDIS_URL); None: in-memory, one worker."""
+    return os.environ.get("MAAS_REDIS_URL") or os.environ.get("REFLEX_REDIS_URL") or None
+
+
+def backend_workers() -> int | None:
+    """Backend worker processes (MAAS_WORKERS); None lets Reflex decide. Several need Redis."""
+    value = os.environ.get("MAAS_WORKERS", "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"MAAS_WORKERS must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
 def secret_key() -> bytes:
     """Key material for encrypting API key secrets at rest.
 
@@ -38,6 +53,11 @@ def perses_dashboard_url_template() -> str:
         "MAAS_PERSES_URL",
         "https://perses.example.com/projects/maas/dashboards/api-key-usage?var-key={key_id}",
     )
+
+
+def gateway_public_url() -> str:
+    """The base URL clients use to reach the gateway (MAAS_GATEWAY_PUBLIC_URL); "" = the console's own address."""
+    return os.environ.get("MAAS_GATEWAY_PUBLIC_URL", "").strip().rstrip("/")
 
 
 def demo_user() -> str:

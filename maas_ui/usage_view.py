@@ -84,6 +84,31 @@ def metric_cards(totals: Totals, previous: Totals | None, label: str) -> list[Me
     return cards
 
 
+@dataclass(frozen=True)
+class PerformanceFigure:
+    label: str
+    value: str
+    detail: str
+
+
+def performance_figures(p: svc.Performance) -> list[PerformanceFigure]:
+    """Median and p95 latency (from the latency histograms), output tokens per second, throttled."""
+    from maas_ui.domain import latency
+
+    hist = list(p.histogram) or latency.empty()
+    max_ms = p.latency_ms_max or None
+    p50, p95 = latency.quantile(hist, 0.5, max_ms), latency.quantile(hist, 0.95, max_ms)
+    tps = u.tokens_per_second(p.output_tokens, p.latency_ms_sum)
+    return [
+        PerformanceFigure("Median latency (p50)", u.format_ms(p50), f"{u.format_int(sum(hist))} requests timed"),
+        PerformanceFigure("p95 latency", u.format_ms(p95), f"Slowest {u.format_ms(max_ms)}"),
+        PerformanceFigure("Output tokens per second", u.format_rate_per_s(tps),
+                          f"{u.format_int(p.output_tokens)} output tokens"),
+        PerformanceFigure("Throttled requests", u.format_int(p.throttled),
+                          f"of {u.format_int(p.requests)} requests, over a limit"),
+    ]
+
+
 # Rows ----------------------------------------------------------------------------------------
 
 
@@ -232,6 +257,7 @@ class UsagePageView:
     window_text: str
     bucket_text: str
     totals: Totals
+    previous: Totals | None  # None unless asked for (compare=True)
     cards: list[MetricCard]  # comparisons pending: see with_comparison
     requests_figure: dict
     users_figure: dict
@@ -245,9 +271,10 @@ class UsagePageView:
 
 
 def usage_page_view(selection: RangeSelection, now: datetime, metrics_href: Callable[[str, RangeSelection], str],
-                    url: str | None = None) -> UsagePageView:
+                    url: str | None = None, *, compare: bool = False) -> UsagePageView:
+    """With `compare`, `previous` holds the previous period's sums (queried beside the others)."""
     window = selection.window(now)
-    ov = svc.usage_overview(window, url)
+    ov = svc.usage_overview(window, url, compare=compare)
     cols = _series_columns(ov.series)
     users, groups, keys = ov.by_user, ov.by_group, ov.by_key
     top_users = users.head(TOP_USERS_IN_CHART)
@@ -260,7 +287,8 @@ def usage_page_view(selection: RangeSelection, now: datetime, metrics_href: Call
         window_text=window_text(window),
         bucket_text=u.bucket_description(window),
         totals=ov.totals,
-        cards=metric_cards(ov.totals, None, compare_label(selection, window)),
+        previous=ov.previous,
+        cards=metric_cards(ov.totals, ov.previous, compare_label(selection, window)),
         requests_figure=charts.requests_figure(cols, window.bucket, window.start, window.end),
         users_figure=charts.ranking_figure(
             [f"{n} ({f})" if f else str(n) for n, f in zip(top_users.get("username", []), top_users.get("full_name", []))],

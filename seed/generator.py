@@ -16,6 +16,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, select
 
 from maas_ui import db
+from maas_ui.domain.latency import BUCKET_BOUNDS_MS, BUCKET_COLUMNS, BUCKET_COUNT
 from maas_ui.domain.keys import SecretBox, mint_secret, new_public_id
 from maas_ui.models import (
     AiAsset,
@@ -36,6 +37,7 @@ from maas_ui.models import (
     Tier,
     TierGroup,
     UsageDaily,
+    UsageHourlyTotal,
     UsageRollup,
     User,
 )
@@ -81,7 +83,8 @@ def current_hour() -> datetime:
 
 # Delete order respects foreign keys.
 _TABLES_CHILD_FIRST = [
-    Notification, TierGroup, Tier, UsageDaily, UsageRollup, AuditLog, PolicyTarget, PolicyAsset, Policy, ApiKeyAsset, ApiKey,
+    Notification, TierGroup, Tier, UsageHourlyTotal, UsageDaily, UsageRollup, AuditLog, PolicyTarget, PolicyAsset,
+    Policy, ApiKeyAsset, ApiKey,
     McpTool, AiAsset, GroupMembership, ServiceAccount, Group, User,
 ]
 
@@ -97,8 +100,14 @@ def clear(url: str | None = None) -> None:
             conn.commit()  # end SQLAlchemy's autobegun transaction: pragmas apply outside one
         try:
             with conn.begin():
-                for table in _TABLES_CHILD_FIRST:
-                    conn.execute(SQLModel.metadata.tables[table.__tablename__].delete())
+                if engine.dialect.name == "postgresql":
+                    # RESTART IDENTITY: ids start at 1 again, as SQLite's do, so a reset reseeds alike;
+                    # CASCADE: rows of other tables that point at these (the gateway's requests) go too.
+                    names = ", ".join(f'"{t.__tablename__}"' for t in _TABLES_CHILD_FIRST)
+                    conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+                else:
+                    for table in _TABLES_CHILD_FIRST:
+                        conn.execute(SQLModel.metadata.tables[table.__tablename__].delete())
         finally:
             if sqlite:
                 conn.exec_driver_sql("PRAGMA foreign_keys=ON")
@@ -151,6 +160,34 @@ def _measures(np_rng, req: np.ndarray, errs: np.ndarray, asset: AiAsset, model_m
     lat_sum = lat_mean * req
     lat_max = lat_mean * np_rng.uniform(1.3, 4.0, size=n)
     return tin, tout, cost, lat_sum, lat_max
+
+
+def _histogram(req: np.ndarray, lat_sum: np.ndarray) -> np.ndarray:
+    """Requests per latency bucket (domain.latency) for hours with `req` requests of mean
+    latency lat_sum/req: most in the mean's bucket, some faster, a tail slower. No random draws
+    (the seed's random streams, and so its other figures, stay as they were)."""
+    n = req.size
+    out = np.zeros((n, BUCKET_COUNT), dtype=np.int64)
+    if n == 0:
+        return out
+    mean = np.divide(lat_sum, np.maximum(req, 1))
+    b = np.searchsorted(np.asarray(BUCKET_BOUNDS_MS, dtype=float), mean, side="left")
+    faster = (req * 15) // 100
+    slower = (req * 20) // 100
+    tail = (req * 5) // 100
+    rows = np.arange(n)
+    np.add.at(out, (rows, np.clip(b - 1, 0, BUCKET_COUNT - 1)), faster)
+    np.add.at(out, (rows, np.clip(b + 1, 0, BUCKET_COUNT - 1)), slower)
+    np.add.at(out, (rows, np.clip(b + 2, 0, BUCKET_COUNT - 1)), tail)
+    np.add.at(out, (rows, np.clip(b, 0, BUCKET_COUNT - 1)), req - faster - slower - tail)
+    return out
+
+
+def _throttled(errs: np.ndarray, key: ApiKey) -> np.ndarray:
+    """A rate-limited key: a third of its failures were 429s (errors that are also throttled),
+    and a small share of its calls went over a soft limit."""
+    limited = bool(key.requests_per_minute or key.tokens_per_minute)
+    return errs // 3 + (errs + 1) // 8 if limited else np.zeros_like(errs)
 
 
 class _Generator:
@@ -289,7 +326,8 @@ class _Generator:
             key = ApiKey(
                 public_id=new_public_id(self.rng), name=name,
                 description=self.fake.sentence(nb_words=8).rstrip("."),
-                owner_kind=kind, owner_id=owner.id, status=status,
+                owner_kind=kind, owner_id=owner.id, owner_name=owner.full_name if kind == OwnerKind.USER else owner.name,
+                status=status,
                 tokens_per_minute=self.rng.choice([10_000, 20_000, 50_000]) if limits_roll < 0.5 else None,
                 requests_per_minute=self.rng.choice([30, 60, 120]) if limits_roll < 0.4 else None,
                 budget_usd=float(self.rng.choice([50, 100, 250, 500])) if limits_roll < 0.3 else None,
@@ -383,12 +421,11 @@ class _Generator:
         total = 0
         engine = db.get_engine(self.url)
         # Raw driver executemany: the ORM's per-row processing would dominate a multi-million-row seed.
-        insert_sql = (
-            "INSERT INTO usage_rollups (key_id, asset_id, hour_start, requests, errors, input_tokens, "
-            "output_tokens, cost_usd, latency_ms_sum, latency_ms_max) VALUES "
-            + ("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" if engine.dialect.paramstyle == "qmark"
-               else "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
-        )
+        columns = ["key_id", "asset_id", "hour_start", "requests", "errors", "input_tokens", "output_tokens",
+                   "cost_usd", "latency_ms_sum", "latency_ms_max", "throttled", *BUCKET_COLUMNS]
+        mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+        insert_sql = (f"INSERT INTO usage_rollups ({', '.join(columns)}) VALUES "
+                      f"({', '.join([mark] * len(columns))})")
         if engine.dialect.name == "sqlite":  # SQLAlchemy's SQLite storage format for UTC datetimes
             stored_times = [t.strftime("%Y-%m-%d %H:%M:%S.000000") for t in hour_times]
         else:
@@ -396,7 +433,7 @@ class _Generator:
         # Column chunks, one per (key, asset); written at the end sorted by hour, the order in which a
         # live gateway appends its hourly rollups (time-range scans then read neighbouring pages).
         cols: dict[str, list[np.ndarray]] = {c: [] for c in (
-            "hour", "key", "asset", "req", "err", "tin", "tout", "cost", "lat_sum", "lat_max")}
+            "hour", "key", "asset", "req", "err", "tin", "tout", "cost", "lat_sum", "lat_max", "thr", "hist")}
 
         for key in keys:
             if self.rng.random() < 0.1 and key.deleted_at is None:
@@ -435,6 +472,7 @@ class _Generator:
                     ("hour", hour_idx), ("key", np.full(nz.size, key.id)), ("asset", np.full(nz.size, asset.id)),
                     ("req", req), ("err", errs), ("tin", tin), ("tout", tout), ("cost", np.round(cost, 6)),
                     ("lat_sum", np.round(lat_sum, 1)), ("lat_max", np.round(lat_max, 1)),
+                    ("thr", _throttled(errs, key)), ("hist", _histogram(req, lat_sum)),
                 ):
                     cols[name].append(np.asarray(values))
                 total += nz.size
@@ -487,7 +525,8 @@ class _Generator:
                         data["key"][sel].tolist(), data["asset"][sel].tolist(), times[data["hour"][sel]].tolist(),
                         data["req"][sel].tolist(), data["err"][sel].tolist(), data["tin"][sel].tolist(),
                         data["tout"][sel].tolist(), data["cost"][sel].tolist(), data["lat_sum"][sel].tolist(),
-                        data["lat_max"][sel].tolist(),
+                        data["lat_max"][sel].tolist(), data["thr"][sel].tolist(),
+                        *[data["hist"][sel, i].tolist() for i in range(BUCKET_COUNT)],
                     ))
                     with conn.begin():
                         conn.exec_driver_sql(insert_sql, rows)
@@ -591,12 +630,14 @@ def top_up(url: str | None = None, *, now: datetime | None = None, max_gap: time
                 req = req[nz]
                 errs = np_rng.binomial(req, min(0.45, basis.err / basis.req))
                 tin, tout, cost, lat_sum, lat_max = _measures(np_rng, req, errs, assets[asset_id], model_meta)
+                thr, hist = _throttled(errs, key), _histogram(req, lat_sum)
                 for i, h in enumerate(nz.tolist()):
                     rows.append(dict(
                         key_id=key.id, asset_id=asset_id, hour_start=hour_times[h], requests=int(req[i]),
                         errors=int(errs[i]), input_tokens=int(tin[i]), output_tokens=int(tout[i]),
                         cost_usd=round(float(cost[i]), 6), latency_ms_sum=round(float(lat_sum[i]), 1),
-                        latency_ms_max=round(float(lat_max[i]), 1),
+                        latency_ms_max=round(float(lat_max[i]), 1), throttled=int(thr[i]),
+                        **{c: int(hist[i, j]) for j, c in enumerate(BUCKET_COLUMNS)},
                     ))
                 at = hour_times[int(nz[-1])] + timedelta(minutes=int(np_rng.integers(1, 59)))
                 key_last = max(key_last, at) if key_last else at

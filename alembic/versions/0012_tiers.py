@@ -1,7 +1,7 @@
 """Tiers (and their groups), budget renewal rules on policies, and alert notifications
 
 Revision ID: 0012_tiers
-Revises: 0006_folded_names
+Revises: 0009_usage_hourly_total (relinked after merging main)
 """
 from typing import Sequence, Union
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_tiers"
-down_revision: Union[str, None] = "0006_folded_names"
+down_revision: Union[str, None] = "0009_usage_hourly_total"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

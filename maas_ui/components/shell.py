@@ -7,6 +7,7 @@ import reflex as rx
 from maas_ui import pf, routes
 from maas_ui.components.common import link
 from maas_ui.components.notification_drawer import NotificationDrawerState, notification_badge, notification_drawer
+from maas_ui.components.outage import database_outage_alert
 from maas_ui.components.toasts import toast_group
 from maas_ui.identity import acting_user
 
@@ -161,6 +162,7 @@ def shell(*children: rx.Component, active: str) -> rx.Component:
     """Wrap a page's sections in the console's Page; `active` is the nav route to highlight."""
     return rx.fragment(
         pf.Page.create(
+            database_outage_alert(),
             *children,
             masthead=_masthead(),
             sidebar=_nav(active),

@@ -271,7 +271,9 @@ class RangeSelection:
         horizon = data_horizon(now)
         if self.is_custom and self.start and self.end:
             start = datetime.combine(self.start, datetime.min.time(), timezone.utc)
-            end = min(datetime.combine(self.end + timedelta(days=1), datetime.min.time(), timezone.utc), horizon)
+            # Clip the end date before adding a day: 9999-12-31 + 1 day does not exist.
+            last_day = min(self.end, horizon.date())
+            end = min(datetime.combine(last_day + timedelta(days=1), datetime.min.time(), timezone.utc), horizon)
             if end <= start:  # a custom range starting in the current hour or later
                 end = start + HOUR
             return TimeWindow(start, end, bucket_for_span(int((end - start) / HOUR)))
@@ -283,7 +285,7 @@ def _parse_date(value: str | date | None, what: str) -> date:
     if isinstance(value, date):
         return value
     if not value:
-        raise ValueError(f"Enter a {what} date.")
+        raise ValueError(f"Enter {'an' if what[0] in 'aeiou' else 'a'} {what} date.")
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -291,15 +293,64 @@ def _parse_date(value: str | date | None, what: str) -> date:
 
 
 def custom_range(start: str | date | None, end: str | date | None, *, today: date | None = None) -> RangeSelection:
-    """Validate a custom range (inclusive dates); raises ValueError with a message for the form."""
+    """Validate a custom range (inclusive dates); raises ValueError with a message for the form.
+
+    With `today`, dates after today are refused (there is no usage to show for them); without
+    it (a lenient parse) the window still clips them to the data horizon."""
     start_d, end_d = _parse_date(start, "start"), _parse_date(end, "end")
     if start_d < EARLIEST_DATE:
         raise ValueError(f"The start date cannot be before {EARLIEST_DATE.isoformat()}.")
-    if end_d < start_d:
-        raise ValueError("The end date must be on or after the start date.")
     if today is not None and start_d > today:
         raise ValueError("The start date cannot be in the future.")
+    if end_d < start_d:
+        raise ValueError("The end date must be on or after the start date.")
+    if today is not None and end_d > today:
+        raise ValueError(f"The end date cannot be after today ({today.isoformat()}).")
     return RangeSelection(CUSTOM, start_d, end_d)
+
+
+@dataclass(frozen=True)
+class RangeRequest:
+    """A time range read from a URL query (or typed): the selection whose figures are shown and,
+    when a custom range was asked for, the dates as given and why they cannot be shown."""
+
+    selection: RangeSelection
+    custom: bool = False  # a custom range was asked for (the control stays on "Custom range")
+    start_text: str = ""
+    end_text: str = ""
+    error: str = ""  # "" when the custom range is shown
+
+
+def read_range(query: Mapping[str, str | Sequence[str]] | None, today: date,
+               fallback: RangeSelection | None = None) -> RangeRequest:
+    """Read the time range of a URL query. An unusable custom range keeps its dates and gets a
+    message saying what is wrong and which range the figures are for instead (`fallback`, by
+    default the default range); any other unusable value means the default range."""
+    query = query or {}
+
+    def one(name: str) -> str:
+        value = query.get(name, "")
+        if isinstance(value, (list, tuple)):
+            value = value[0] if value else ""
+        return str(value).strip()
+
+    key = one(Q_RANGE).lower()
+    if key in PRESETS_BY_KEY:
+        return RangeRequest(RangeSelection(key))
+    if key != CUSTOM:
+        return RangeRequest(RangeSelection())
+    start, end = one(Q_START), one(Q_END)
+    try:
+        return RangeRequest(custom_range(start, end, today=today), True, start, end)
+    except ValueError as exc:
+        shown = fallback if fallback is not None else RangeSelection()
+        return RangeRequest(shown, True, start, end, custom_range_message(str(exc), shown))
+
+
+def custom_range_message(problem: str, shown: RangeSelection) -> str:
+    """The inline message of an unusable custom range: the problem, then what is shown instead."""
+    what = shown.label if shown.is_custom else shown.label[0].lower() + shown.label[1:]
+    return f"{problem} The figures below are for {what}."
 
 
 def format_date_range(start: date, end: date) -> str:

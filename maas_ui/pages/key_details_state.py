@@ -10,12 +10,14 @@ import reflex as rx
 
 from maas_ui import routes
 from maas_ui.components import toasts
+from maas_ui.domain.gateway_urls import public_base_url
 from maas_ui.domain.key_examples import curl_example, python_example
 from maas_ui.identity import acting_user
 from maas_ui.pages.api_key_delete import DeleteKeyState
 from maas_ui.pages.api_key_form import KeyFormState, go_to_key
 from maas_ui.services import api_keys as svc
 from maas_ui.services import quotas as quota_svc
+from maas_ui.settings import gateway_public_url
 
 
 class KeyDetailsState(rx.State):
@@ -43,6 +45,9 @@ class KeyDetailsState(rx.State):
         details = None
         if routes.plausible_id(key_id):
             details = svc.get_key(key_id, actor=acting_user())
+        if details is not None:  # models answer through this console's gateway
+            details = svc.with_gateway_endpoints(
+                details, public_base_url(gateway_public_url(), self.router.headers.origin))
         self.details = details
         quotas = quota_svc.key_quotas(key_id, actor=acting_user()) if details is not None else None
         self.quotas = list(quotas.quotas) if quotas else []

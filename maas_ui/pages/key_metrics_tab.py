@@ -4,12 +4,14 @@ Self-contained so the key details page can plug it in: `metrics_tab()` renders i
 `KeyMetricsState.load` (an event handler reading the route arg `key_id` and the `range` query)
 fills it; the details page runs it whenever it shows this tab (listed in pages/key_tabs.py).
 
-The time range lives in the URL (…/metrics?range=7d, or ?range=custom&start=…&end=…): picking a
-range navigates, and the page's on_load runs `load` again, so reload and shared links keep it.
+The time range lives in the URL (…/metrics?range=7d, or ?range=custom&start=…&end=…): a visit
+reads it; picking a range loads the figures in place and records it in the URL without a navigation,
+so the key's details are not reloaded (components/usage_parts.RangeStateMixin).
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 from urllib.parse import quote
 
@@ -19,12 +21,12 @@ from maas_ui import pf, routes, usage_view
 from maas_ui.components.common import empty_state
 from maas_ui.components.usage_parts import (
     RangeStateMixin, chart_card, custom_range_error, external_link, metric_cards, num_cell, num_th,
-    time_range_toolbar, window_caption,
+    performance_card, time_range_toolbar, window_caption,
 )
 from maas_ui.domain.usage import RangeSelection
 from maas_ui.services import usage as svc
 from maas_ui.settings import perses_dashboard_url_template
-from maas_ui.usage_view import MetricCard, ModelRow
+from maas_ui.usage_view import MetricCard, ModelRow, PerformanceFigure
 
 
 def perses_url(public_id: str) -> str:
@@ -40,6 +42,9 @@ class KeyMetricsState(RangeStateMixin, rx.State):
     tokens_figure: dict = {}
     models: list[ModelRow] = []
     dashboard_url: str = ""
+    performance: list[PerformanceFigure] = []
+    live: list[PerformanceFigure] = []  # the hour in progress (the ranges end at the last complete hour)
+    live_requests: int = 0
 
     def _public_id(self) -> str:
         return getattr(self, "key_id", "") or ""  # the route argument, a var of the root state
@@ -48,27 +53,52 @@ class KeyMetricsState(RangeStateMixin, rx.State):
         return routes.api_key_url(self._public_id(), "metrics", **selection.to_query())
 
     @rx.event
-    def load(self):
-        selection = self._read_range()
+    async def load(self):
+        """On every visit of the tab (the details page runs it): the key and range in the URL."""
+        async for update in self._show(self._read_range()):
+            yield update
+
+    async def _show(self, selection: RangeSelection):
         public_id = self._public_id()
         if public_id != self.loaded_key:  # never show another key's figures while loading
             self.cards, self.models, self.has_usage = [], [], False
+            self.requests_figure, self.tokens_figure = {}, {}
         self.loading = True
-        yield
-        key = svc.find_key(public_id) if public_id else None
+        yield  # the tab dims now, before the queries run
+        # Off the event loop: other sessions' events go on while this one's queries run.
+        key, view = await asyncio.to_thread(_key_view, public_id, selection, datetime.now(timezone.utc))
         self.loaded_key = public_id
         self.dashboard_url = perses_url(public_id)
         if key is None:
             self.found, self.loading = False, False
             return
-        view = usage_view.key_metrics_view(key.id, selection, datetime.now(timezone.utc))
         self.found = True
         self.window_text, self.bucket_text = view.window_text, view.bucket_text
         self.has_usage = view.has_usage
         self.cards = view.cards
-        self.requests_figure, self.tokens_figure = view.requests_figure, view.tokens_figure
+        # Only changed figures are assigned, so an unchanged chart is not redrawn.
+        if self.requests_figure != view.requests_figure:
+            self.requests_figure = view.requests_figure
+        if self.tokens_figure != view.tokens_figure:
+            self.tokens_figure = view.tokens_figure
         self.models = view.models
         self.loading = False
+        yield
+        # Then latency and throughput (histogram sums) and the hour in progress.
+        now = datetime.now(timezone.utc)
+        performance, live = await asyncio.to_thread(
+            lambda: (svc.performance(selection.window(now), key.id), svc.current_hour(now, key.id)))
+        if self.loaded_key != public_id:
+            return
+        self.performance = usage_view.performance_figures(performance)
+        self.live, self.live_requests = usage_view.performance_figures(live), live.requests
+
+
+def _key_view(public_id: str, selection: RangeSelection, now: datetime):
+    key = svc.find_key(public_id) if public_id else None
+    if key is None:
+        return None, None
+    return key, usage_view.key_metrics_view(key.id, selection, now)
 
 
 def _model_row(m: rx.Var) -> rx.Component:
@@ -107,6 +137,8 @@ def _content() -> rx.Component:
         s.has_usage,
         pf.Stack.create(
             pf.StackItem.create(metric_cards(s.cards)),
+            pf.StackItem.create(performance_card("Latency percentiles and throughput", "Over the selected range",
+                                                 s.performance, "Latency percentiles and throughput")),
             pf.StackItem.create(chart_card("Total requests", s.bucket_text, s.requests_figure,
                                            "Successful and failed requests over time")),
             pf.StackItem.create(chart_card("Tokens", s.bucket_text, s.tokens_figure,
@@ -123,6 +155,11 @@ def _content() -> rx.Component:
     )
 
 
+def live_card(s) -> rx.Component:
+    return performance_card("This hour so far", "Live: requests through the gateway since the hour began",
+                            s.live, "This hour so far")
+
+
 def metrics_tab() -> rx.Component:
     s = KeyMetricsState
     return pf.Stack.create(
@@ -131,6 +168,7 @@ def metrics_tab() -> rx.Component:
             custom_range_error(s),
             window_caption(s),
         ),
+        rx.cond(s.live_requests > 0, pf.StackItem.create(live_card(s))),
         pf.StackItem.create(
             rx.cond(
                 s.loading & (s.cards.length() == 0),

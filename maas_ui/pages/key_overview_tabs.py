@@ -11,6 +11,7 @@ from maas_ui.components.description_list import description_list
 from maas_ui.components.key_parts import secret_copy
 from maas_ui.components.labels import name_labels, status_label
 from maas_ui.pages.key_details_state import KeyDetailsState
+from maas_ui.pages.key_try_it import try_it_panel
 
 S = KeyDetailsState
 K = KeyDetailsState.details
@@ -187,10 +188,8 @@ def _asset_section(index: int, kind: str) -> rx.Component:
 
 
 def assets_tab() -> rx.Component:
-    return pf.Stack.create(
-        *[pf.StackItem.create(_asset_section(i, kind)) for i, kind in enumerate(_SECTIONS)],
-        has_gutter=True,
-    )
+    sections = [pf.StackItem.create(_asset_section(i, kind)) for i, kind in enumerate(_SECTIONS)]
+    return pf.Stack.create(sections[0], pf.StackItem.create(try_it_panel()), *sections[1:], has_gutter=True)
 
 
 # Settings ----------------------------------------------------------------------------------

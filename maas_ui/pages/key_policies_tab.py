@@ -16,6 +16,7 @@ from maas_ui.components.common import empty_state, link, link_button, loading, s
 from maas_ui.components.labels import kind_labels
 from maas_ui.identity import acting_user
 from maas_ui.services import policies as svc
+from maas_gateway.app import get_gateway
 
 
 class KeyPoliciesTabState(rx.State):
@@ -23,6 +24,7 @@ class KeyPoliciesTabState(rx.State):
     found: bool = False
     loaded_key: str = ""
     result: svc.KeyPolicies | None = None
+    headroom: list[dict] = []  # per model and limit window: live count, remaining, reset (as GET /v1/limits)
 
     @rx.event
     def load(self):
@@ -32,14 +34,84 @@ class KeyPoliciesTabState(rx.State):
             result = svc.key_policies(key_id, actor=acting_user())
         self.result, self.found = result, result is not None
         self.loaded, self.loaded_key = True, key_id
+        if result is None:
+            self.headroom = []
+            return
+        return KeyPoliciesTabState.load_headroom
+
+    @rx.event
+    async def load_headroom(self):
+        """The gateway's own counters (the same numbers its 429s and /v1/limits use)."""
+        models = await get_gateway().headroom(self.key_id or "") or []
+        self.headroom = [_headroom_row(m, row) for m in models for row in m["limits"]]
 
     @rx.var
     def platform_count(self) -> int:
         return len([p for p in self.result.policies if not p.key_level]) if self.result else 0
 
 
+def _amount(kind: str, value) -> str:
+    if value is None:
+        return ""
+    return f"${value:,.2f}" if kind == "budget" else f"{int(value):,}"
+
+
+def _headroom_row(model: dict, row: dict) -> dict:
+    kind = row["kind"]
+    if kind == "time_window":
+        used, remaining, resets = "", "", "Open now" if row.get("open_now") else "Closed now"
+    else:
+        used, remaining = _amount(kind, row["used"]), _amount(kind, row["remaining"])
+        seconds = row.get("reset_in_s")
+        if seconds is None:
+            resets = "Window not started"
+        elif kind == "budget":
+            resets = "On the 1st (" + row["reset_at"][:10] + ")"
+        else:
+            m, sec = divmod(int(seconds), 60)
+            h, m = divmod(m, 60)
+            resets = "in " + (f"{h} h {m} min" if h else f"{m} min {sec} s" if m else f"{sec} s")
+    return {
+        "model": model["name"], "limit": row["label"], "source": row["source_name"],
+        "key_level": row["policy"] == "key limit", "behavior": "Soft" if row["behavior"] == "soft" else "Hard",
+        "used": used, "remaining": remaining, "resets": resets,
+    }
+
+
 S = KeyPoliciesTabState
 R = KeyPoliciesTabState.result
+
+
+def _headroom() -> rx.Component:
+    cols = ["Model", "Limit", "Set by", "Used", "Remaining", "Resets"]
+    return rx.el.section(
+        pf.Stack.create(
+            pf.StackItem.create(pf.Title.create("Live headroom", heading_level="h2", size="lg",
+                                                id="live-headroom-title")),
+            pf.StackItem.create(pf.Content.create(
+                "What is left in each limit window right now, per model, from the gateway's own counters "
+                "(scripts get the same from GET /v1/limits with this key).", component="p")),
+            pf.StackItem.create(rx.cond(
+                S.headroom.length() > 0,
+                pf.Table.create(
+                    pf.Thead.create(pf.Tr.create(*[pf.Th.create(h) for h in cols])),
+                    pf.Tbody.create(rx.foreach(S.headroom, lambda r: pf.Tr.create(
+                        pf.Td.create(r["model"], data_label="Model"),
+                        pf.Td.create(r["limit"], " ", subtle("(" + r["behavior"].to(str) + ")"), data_label="Limit"),
+                        pf.Td.create(rx.cond(r["key_level"], "This key", r["source"]), data_label="Set by"),
+                        pf.Td.create(r["used"], data_label="Used"),
+                        pf.Td.create(r["remaining"], data_label="Remaining"),
+                        pf.Td.create(r["resets"], data_label="Resets"),
+                    ))),
+                    aria_label="Live headroom",
+                    variant="compact",
+                ),
+                pf.Content.create("No counted limit applies to this key's models.", component="p"),
+            )),
+            has_gutter=True,
+        ),
+        custom_attrs={"aria-labelledby": "live-headroom-title"},
+    )
 
 
 def _policy_href(slug: rx.Var) -> rx.Var:
@@ -159,6 +231,7 @@ def key_policies_tab() -> rx.Component:
                         icon="ExclamationCircleIcon"),
             pf.Stack.create(
                 pf.StackItem.create(_effective_limits()),
+                pf.StackItem.create(_headroom()),
                 pf.StackItem.create(pf.Title.create("Policies", heading_level="h2", size="lg")),
                 rx.cond(
                     (S.platform_count == 0) & (R.policies.length() > 0),

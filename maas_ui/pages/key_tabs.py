@@ -9,10 +9,11 @@ from maas_ui.components.details_page import DetailsTab, route_tab, tab_on_load
 from maas_ui.pages.key_metrics_tab import KeyMetricsState, metrics_tab
 from maas_ui.pages.key_overview_tabs import assets_tab, details_tab, settings_tab
 from maas_ui.pages.key_policies_tab import KeyPoliciesTabState, key_policies_tab
+from maas_ui.pages.key_try_it import TryItState
 
 TABS: list[DetailsTab] = [
     DetailsTab("details", "Details", details_tab),
-    DetailsTab("assets", "Assets", assets_tab),
+    DetailsTab("assets", "Assets", assets_tab, on_load=TryItState.load),
     DetailsTab("metrics", "Metrics", metrics_tab, on_load=KeyMetricsState.load),
     DetailsTab("policies", "Policies", key_policies_tab, on_load=KeyPoliciesTabState.load),
     DetailsTab("settings", "Settings", settings_tab),

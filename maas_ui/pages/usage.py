@@ -1,12 +1,12 @@
 """Usage: /settings/usage. Requests, tokens, cost, latency and top consumers over a time range.
 
-The range is in the URL query (?range=30d, or ?range=custom&start=...&end=...). A load first
-shows the range's figures, then fills in the cards' change against the previous period (a second,
-separate query) so switching ranges is not held up by the comparison.
+The range is in the URL query (?range=30d, or ?range=custom&start=...&end=...). A visit reads it;
+picking a range loads in place and records it in the URL (components/usage_parts.RangeStateMixin).
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 
 import reflex as rx
@@ -15,7 +15,8 @@ from maas_ui import pf, routes
 from maas_ui.components.common import empty_state, link, page_header
 from maas_ui.components.shell import shell
 from maas_ui.components.usage_parts import (
-    RangeStateMixin, chart_card, custom_range_error, metric_cards, num_cell, num_th, plot, time_range_toolbar,
+    RangeStateMixin, chart_card, custom_range_error, metric_cards, num_cell, num_th, performance_card, plot,
+    time_range_toolbar,
     window_caption,
 )
 from maas_ui import usage_view
@@ -27,8 +28,21 @@ from maas_ui.usage_view import ConsumerRow, MetricCard, ModelRow, consumers_csv
 TOP_OPTIONS = ["10", "25", "50", "100", "all"]
 
 
+FIGURES = ("requests_figure", "users_figure", "groups_figure", "keys_figure", "latency_figure")
+
+
 def _metrics_href(public_id: str, selection: RangeSelection) -> str:
     return routes.api_key_url(public_id, "metrics", **selection.to_query())
+
+
+def _page_view(selection: RangeSelection, now: datetime) -> tuple[usage_view.UsagePageView, list[MetricCard]]:
+    """The page's figures and the cards with their change against the previous period, in one
+    step (the previous period's sums run beside the other queries; a second update would
+    re-render the page)."""
+    view = usage_view.usage_page_view(selection, now, _metrics_href, compare=True)
+    window = selection.window(now)
+    cards = usage_view.metric_cards(view.totals, view.previous, usage_view.compare_label(selection, window))
+    return view, cards
 
 
 class UsageState(RangeStateMixin, rx.State):
@@ -45,6 +59,9 @@ class UsageState(RangeStateMixin, rx.State):
     user_count: int = 0
     group_count: int = 0
     show_top: str = "10"
+    performance: list[usage_view.PerformanceFigure] = []
+    live: list[usage_view.PerformanceFigure] = []  # the hour in progress
+    live_requests: int = 0
     # Backend only (never sent to the browser): every key's row, for "Show" and the CSV.
     _all_consumers: list[ConsumerRow] = []
 
@@ -56,18 +73,27 @@ class UsageState(RangeStateMixin, rx.State):
         self.consumers = self._all_consumers[:n]
 
     @rx.event
-    def load(self):
-        selection = self._read_range()
+    async def load(self):
+        """On every visit (first load, reload, back/forward): the range in the URL."""
+        async for update in self._show(self._read_range()):
+            yield update
+
+    async def _show(self, selection: RangeSelection):
         self.loading = True
-        yield
+        yield  # the page dims now, before the queries run
         now = datetime.now(timezone.utc)
-        view = usage_view.usage_page_view(selection, now, _metrics_href)
+        # Off the event loop: other sessions' events go on while this one's queries run.
+        view, cards = await asyncio.to_thread(_page_view, selection, now)
+        if self._shown != selection:  # another range was picked meanwhile: its load assigns
+            return
         self.window_text, self.bucket_text = view.window_text, view.bucket_text
         self.has_usage = view.has_usage
-        self.cards = view.cards
-        self.requests_figure = view.requests_figure
-        self.users_figure, self.groups_figure, self.keys_figure = view.users_figure, view.groups_figure, view.keys_figure
-        self.latency_figure = view.latency_figure
+        self.cards = cards
+        # Only changed figures are assigned: an unchanged one keeps its identity in the browser
+        # and its chart is not redrawn.
+        for name in FIGURES:
+            if getattr(self, name) != getattr(view, name):
+                setattr(self, name, getattr(view, name))
         self._all_consumers = view.consumers
         self.consumer_count = len(view.consumers)
         self._slice()
@@ -75,10 +101,13 @@ class UsageState(RangeStateMixin, rx.State):
         self.user_count, self.group_count = view.user_count, view.group_count
         self.loading = False
         yield
-        # Second step: the change against the previous period of the same length.
+        # Then latency and throughput (histogram sums, outside the covering indexes) and the live hour.
         window = selection.window(now)
-        previous = svc.previous_totals(window)
-        self.cards = usage_view.metric_cards(view.totals, previous, usage_view.compare_label(selection, window))
+        performance, live = await asyncio.to_thread(lambda: (svc.performance(window), svc.current_hour(now)))
+        if self._shown != selection:
+            return
+        self.performance = usage_view.performance_figures(performance)
+        self.live, self.live_requests = usage_view.performance_figures(live), live.requests
 
     @rx.event
     def set_show_top(self, value: str):
@@ -89,8 +118,7 @@ class UsageState(RangeStateMixin, rx.State):
     @rx.event
     def export_csv(self):
         """Exactly the rows the Top consumers table shows, with its columns and rounding."""
-        selection = RangeSelection.from_query(dict(self.router.url.query_parameters))
-        filename = u.csv_filename("top-consumers", selection, datetime.now(timezone.utc))
+        filename = u.csv_filename("top-consumers", self._shown or RangeSelection(), datetime.now(timezone.utc))
         return rx.download(data=consumers_csv(self.consumers), filename=filename)
 
 
@@ -236,6 +264,9 @@ def _content() -> rx.Component:
         s.has_usage,
         pf.Stack.create(
             pf.StackItem.create(metric_cards(s.cards)),
+            rx.cond(s.performance.length() > 0, pf.StackItem.create(performance_card(
+                "Latency percentiles and throughput", "Over the selected range", s.performance,
+                "Latency percentiles and throughput"))),
             pf.StackItem.create(chart_card("Requests over time", s.bucket_text, s.requests_figure,
                                            "Successful and failed requests over time")),
             pf.StackItem.create(_breakdowns()),
@@ -262,6 +293,9 @@ def usage_page() -> rx.Component:
             class_name="pf-v6-u-pb-0",
         ),
         pf.PageSection.create(
+            rx.cond(s.live_requests > 0, rx.el.div(
+                performance_card("This hour so far", "Live: requests through the gateway since the hour began",
+                                 s.live, "This hour so far"), class_name="pf-v6-u-mb-md")),
             rx.cond(
                 s.loading & (s.cards.length() == 0),
                 pf.Bullseye.create(pf.Spinner.create(aria_label="Loading usage")),

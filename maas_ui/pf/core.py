@@ -648,6 +648,7 @@ class DatePicker(PFComponent):
     append_to: rx.Var[str]
     invalid_format_text: rx.Var[str]
     on_change: rx.EventHandler[_value_spec]
+    on_blur: rx.EventHandler[_value_spec]
 
 
 class TimePicker(PFComponent):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 from sqlalchemy import and_, case, func, or_
+from sqlalchemy import update as sa_update
 from sqlmodel import Session, select
 
 from maas_ui import db
@@ -186,12 +187,19 @@ def default_box() -> SecretBox:
     return SecretBox(secret_key())
 
 
-def _owner_name_expr():
-    return case(
-        (ApiKey.owner_kind == OwnerKind.USER, User.full_name),
-        (ApiKey.owner_kind == OwnerKind.GROUP, Group.name),
-        else_=ServiceAccount.name,
+def refresh_owner_names(s: Session, key_ids: list[int] | None = None) -> None:
+    """Store each key's owner display name (all keys, or `key_ids`); call after writing keys in
+    bulk or renaming a user, group or service account. Kept in step with migration 0008_list_speed."""
+    owner_name = case(
+        (ApiKey.owner_kind == OwnerKind.USER,
+         select(User.full_name).where(User.id == ApiKey.owner_id).scalar_subquery()),
+        (ApiKey.owner_kind == OwnerKind.GROUP, select(Group.name).where(Group.id == ApiKey.owner_id).scalar_subquery()),
+        else_=select(ServiceAccount.name).where(ServiceAccount.id == ApiKey.owner_id).scalar_subquery(),
     )
+    stmt = sa_update(ApiKey).values(owner_name=func.coalesce(owner_name, ""))
+    if key_ids is not None:
+        stmt = stmt.where(ApiKey.id.in_(key_ids))
+    s.exec(stmt)
 
 
 def _with_owner_joins(stmt):
@@ -245,7 +253,7 @@ def _order_by(sort: str, desc: bool, now: datetime, dialect: str = "") -> list:
     elif sort == "status":
         cols = [_status_rank(now), ci(ApiKey.name)]
     elif sort == "owner":
-        cols = [ci(_owner_name_expr()), ci(ApiKey.name)]
+        cols = [ci(ApiKey.owner_name), ci(ApiKey.name)]  # the stored name: an index serves the order
     elif sort == "last_used":
         # "Never" counts as the oldest: last when newest first, first when oldest first
         # (SQLite's own NULL order, so its index on last_used_at serves the sort).
@@ -272,6 +280,7 @@ def _list_keys(s: Session, query: KeyListQuery | None = None, *, now: datetime |
     """One page of keys, filtered, sorted and counted in SQL."""
     q = (query or KeyListQuery()).normalized()
     now = now or utcnow()
+    dialect = s.get_bind().dialect.name
     conds = _filters(q, now)
 
     total = s.exec(select(func.count()).select_from(ApiKey).where(*conds)).one()
@@ -291,10 +300,8 @@ def _list_keys(s: Session, query: KeyListQuery | None = None, *, now: datetime |
     else:
         descending = q.descending
     ids_stmt = select(ApiKey.id)
-    if q.sort == "owner":
-        ids_stmt = _with_owner_joins(ids_stmt)
     page_ids = list(s.exec(
-        ids_stmt.where(*conds).order_by(*_order_by(q.sort, descending, now, s.get_bind().dialect.name)).offset(offset).limit(limit)
+        ids_stmt.where(*conds).order_by(*_order_by(q.sort, descending, now, dialect)).offset(offset).limit(limit)
     ).all()) if limit else []
     if from_end:
         page_ids.reverse()
@@ -556,6 +563,7 @@ def _create_key(
     for asset_id in data.asset_ids:
         s.add(ApiKeyAsset(key_id=key.id, asset_id=asset_id))
     owner = _owner_name(s, key.owner_kind, key.owner_id)
+    key.owner_name = owner
     _audit(s, actor, "api_key.create", key,
            f"Created API key \u201c{key.name}\u201d ({key.public_id}) for {fmt.owner_kind_label(data.owner_kind).lower()} "
            f"{owner} with {len(data.asset_ids)} asset(s)", now)
@@ -654,6 +662,36 @@ def _reveal_secret(
     return plaintext
 
 
+def with_gateway_endpoints(details: KeyDetails, base_url: str) -> KeyDetails:
+    """The key's models with the gateway's per-model base URLs under `base_url` (what a client of
+    this console's gateway pastes), instead of their catalog endpoints."""
+    from dataclasses import replace
+
+    from maas_ui.domain.gateway_urls import model_endpoint
+
+    sections = [
+        replace(sec, assets=[replace(a, endpoint_url=model_endpoint(base_url, a.endpoint_url, a.name))
+                             for a in sec.assets]) if sec.kind == AssetKind.MODEL.value else sec
+        for sec in details.asset_sections
+    ]
+    return replace(details, asset_sections=sections)
+
+
+def _playground_secret(s: Session, public_id: str, *, actor: str, box: SecretBox | None = None,
+                      now: datetime | None = None) -> str | None:
+    """The secret, for the console's own server-side "Try it" call (never sent to the page).
+    Audited like a copy; None when the key cannot be used (deleted, not decryptable)."""
+    key = _live_key(s, public_id)
+    if key is None:
+        return None
+    plaintext = (box or default_box()).decrypt(key.secret_encrypted)
+    if plaintext is not None:
+        _audit(s, actor, "api_key.try", key, f"Sent a test request with API key \u201c{key.name}\u201d "
+               f"({key.public_id}) from the console", now or utcnow())
+        s.commit()
+    return plaintext
+
+
 def _key_name(s: Session, public_id: str) -> str | None:
     key = _live_key(s, public_id)
     return key.name if key else None
@@ -736,3 +774,10 @@ def reveal_secret(public_id: str, *, actor: Actor, url: str | None = None, box: 
     """The whole secret, for the copy button only (audited as the actor). None when it cannot be revealed."""
     with db.session(url) as s:
         return _reveal_secret(s, public_id, actor=actor.username, box=box, now=now)
+
+
+def playground_secret(public_id: str, *, actor: Actor, url: str | None = None, box: SecretBox | None = None,
+                      now: datetime | None = None) -> str | None:
+    """The secret for the console's own server-side "Try it" call (audited as the actor; never sent to the page)."""
+    with db.session(url) as s:
+        return _playground_secret(s, public_id, actor=actor.username, box=box, now=now)

@@ -186,6 +186,17 @@ def check_key(public_id: str, *, url: str | None = None, now: datetime | None = 
         return n
 
 
+def check_key_id(key_id: int, *, url: str | None = None, now: datetime | None = None) -> int:
+    """The gateway's recorder, after writing traffic of this key (by its row id)."""
+    with db.session(url) as s:
+        key = s.get(ApiKey, key_id)
+        if key is None or key.deleted_at is not None:
+            return 0
+        n = _raise_alerts(s, key, now or _now())
+        s.commit()
+        return n
+
+
 def check_all(*, url: str | None = None, now: datetime | None = None) -> int:
     """The periodic check: every active key's budgets. Returns how many notifications were created."""
     now = now or _now()

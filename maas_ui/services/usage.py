@@ -30,13 +30,16 @@ from sqlalchemy import BigInteger, Integer, and_, cast, delete, extract, func, i
 from sqlalchemy.engine import Connection
 
 from maas_ui import db
+from maas_ui.domain.latency import BUCKET_COLUMNS
 from maas_ui.domain.usage import Span, TimeWindow, Totals, split_window, success_rate, tokens_per_second
 from maas_ui.models import (
-    AiAsset, ApiKey, AssetKind, Group, GroupMembership, OwnerKind, ServiceAccount, UsageDaily, UsageRollup, User,
+    AiAsset, ApiKey, AssetKind, Group, GroupMembership, OwnerKind, ServiceAccount, UsageDaily, UsageHourlyTotal,
+    UsageRollup, User,
 )
 
 U = UsageRollup.__table__
 D = UsageDaily.__table__  # the same measures per UTC day (day_start)
+H = UsageHourlyTotal.__table__  # the series measures of all keys together per hour
 K = ApiKey.__table__
 A = AiAsset.__table__
 USERS = User.__table__
@@ -46,7 +49,10 @@ SAS = ServiceAccount.__table__
 
 SUM_FIELDS = ("requests", "errors", "input_tokens", "output_tokens", "cost_usd", "latency_ms_sum")
 MEASURES = SUM_FIELDS + ("latency_ms_max",)
+# What usage_daily sums beyond MEASURES' sums: throttled requests and the latency histogram.
+DAILY_EXTRA_SUMS = ("throttled",) + BUCKET_COLUMNS
 SERIES_FIELDS = ("requests", "errors", "input_tokens", "output_tokens", "cost_usd")
+INT_MEASURES = ("requests", "errors", "input_tokens", "output_tokens")
 CARD_FIELDS = SERIES_FIELDS  # what the four cards need
 
 OWNER_KIND_LABEL = {OwnerKind.USER: "User", OwnerKind.GROUP: "Group", OwnerKind.SERVICE_ACCOUNT: "Service account"}
@@ -70,6 +76,13 @@ def _sum_columns(source, fields=SUM_FIELDS, with_max: bool = True) -> list:
     if with_max:
         cols.append(func.coalesce(func.max(source.c.latency_ms_max), 0).label("latency_ms_max"))
     return cols
+
+
+def _measure_types(df: pd.DataFrame) -> pd.DataFrame:
+    """Plain int64/float64 measure columns: PostgreSQL returns sums of BIGINT sums as NUMERIC
+    (Python Decimal), which neither mixes with floats nor compares with numpy integers."""
+    present = [f for f in MEASURES if f in df.columns]
+    return df.astype({f: "int64" if f in INT_MEASURES else "float64" for f in present})
 
 
 def _in_spans(col, spans: list[Span]):
@@ -122,28 +135,41 @@ def day_start_expr(expr, dialect: str):
 
 
 def refresh_daily(conn: Connection, start: datetime | None = None, end: datetime | None = None) -> int:
-    """Recompute usage_daily from usage_rollups for the UTC days touching [start, end) (all days
-    when both are None); returns the number of daily rows written. Call it in the transaction
-    that wrote the hourly rollups."""
+    """Recompute usage_daily (and usage_hourly_total) from usage_rollups for the UTC days touching
+    [start, end) (all days when both are None); returns the number of daily rows written. Call it
+    in the transaction that wrote the hourly rollups."""
     day = day_start_expr(U.c.hour_start, conn.dialect.name)
-    cond, dcond = [], []
+    cond, dcond, hcond = [], [], []
     if start is not None:
         first = start.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
         cond.append(U.c.hour_start >= first)
         dcond.append(D.c.day_start >= first)
+        hcond.append(H.c.hour_start >= first)
     if end is not None:
         last = end.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
         if last < end:
             last += timedelta(days=1)
         cond.append(U.c.hour_start < last)
         dcond.append(D.c.day_start < last)
+        hcond.append(H.c.hour_start < last)
     conn.execute(delete(D).where(*dcond))
+    # The per-hour totals of every key, for the same days.
+    conn.execute(delete(H).where(*hcond))
+    hour_fields = (*SERIES_FIELDS, "throttled")
+    conn.execute(insert(H).from_select(
+        ["hour_start", *hour_fields],
+        select(U.c.hour_start, *[func.sum(U.c[f]) for f in hour_fields]).where(*cond).group_by(U.c.hour_start),
+    ))
     source = (
-        select(U.c.key_id, U.c.asset_id, day, *[func.sum(U.c[f]) for f in SUM_FIELDS], func.max(U.c.latency_ms_max))
+        select(U.c.key_id, U.c.asset_id, day, *[func.sum(U.c[f]) for f in SUM_FIELDS], func.max(U.c.latency_ms_max),
+               *[func.sum(U.c[f]) for f in DAILY_EXTRA_SUMS])
         .where(*cond)
         .group_by(U.c.key_id, U.c.asset_id, day)
     )
-    result = conn.execute(insert(D).from_select(["key_id", "asset_id", "day_start", *MEASURES], source))
+    # preserve_rowcount: SQLAlchemy only promises an INSERT's rowcount when asked (-1 on psycopg).
+    result = conn.execute(insert(D).from_select(["key_id", "asset_id", "day_start", *MEASURES, *DAILY_EXTRA_SUMS],
+                                                source),
+                          execution_options={"preserve_rowcount": True})
     return result.rowcount or 0
 
 
@@ -182,10 +208,14 @@ def series(conn: Connection, window: TimeWindow, key_id: int | None = None,
     """One row per bucket of the window, oldest first, zero-filled; columns bucket_start, bucket_end,
     the summed `fields` (requests, errors, input_tokens, output_tokens, cost_usd by default) and,
     when their inputs are there, successes and tokens. Fewer fields is a cheaper scan."""
-    # Per hour (partial days, days cut by a bucket boundary) and per whole day otherwise: the two
-    # parts hold different time points, so the outer query can fold both into buckets directly.
-    parts = _parts(window, key_id, ("t",), fields, with_max=False, keep_buckets=True)
-    points = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("points")
+    if key_id is None:  # every key: one row per hour in usage_hourly_total (8,760 a year)
+        points = (select(H.c.hour_start.label("t"), *[H.c[f] for f in fields])
+                  .where(H.c.hour_start >= window.start, H.c.hour_start < window.end).subquery("points"))
+    else:
+        # Per hour (partial days, days cut by a bucket boundary) and per whole day otherwise: the
+        # two parts hold different time points, so the outer query can fold both into buckets.
+        parts = _parts(window, key_id, ("t",), fields, with_max=False, keep_buckets=True)
+        points = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("points")
     b = bucket_index(points.c.t, window, conn.dialect.name).label("b")
     stmt = select(b, *[func.sum(points.c[f]).label(f) for f in fields]).group_by(b)
     df = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["b", *fields])
@@ -250,7 +280,7 @@ def _derive(df: pd.DataFrame) -> pd.DataFrame:
 
 def by_asset(conn: Connection, window: TimeWindow, key_id: int | None = None) -> pd.DataFrame:
     stmt = _aggregate(window, key_id, ("asset_id",))
-    df = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["asset_id", *MEASURES])
+    df = _measure_types(pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["asset_id", *MEASURES]))
     return _asset_frame(conn, df)
 
 
@@ -293,7 +323,7 @@ def breakdowns(conn: Connection, window: TimeWindow) -> dict[str, pd.DataFrame]:
         agg("group", group_rows.c.gid, group_rows),
         agg("total", None, ka, group=False),
     )
-    df = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["dim", "id", *MEASURES])
+    df = _measure_types(pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["dim", "id", *MEASURES]))
     out = {}
     for dim in ("key", "asset", "user", "group", "total"):
         part = df[df["dim"] == dim].drop(columns="dim").reset_index(drop=True)
@@ -347,7 +377,7 @@ def key_usage(key_id: int, window: TimeWindow, url: str | None = None) -> KeyUsa
             window=window,
             totals=current,
             previous=previous,
-            series=series(conn, window, key_id),
+            series=series(conn, window, key_id, SERIES_FIELDS + ("throttled",)),
             by_asset=by_asset(conn, window, key_id),
         )
 
@@ -445,7 +475,7 @@ def usage_overview(window: TimeWindow, url: str | None = None, *, compare: bool 
     `previous_totals` (the page fills the change badges in a second step)."""
     # The page charts requests over time only (tokens go by user, group and key): two sums per hour.
     jobs = [lambda conn: _overview_breakdowns(conn, window),
-            lambda conn: series(conn, window, fields=("requests", "errors"))]
+            lambda conn: series(conn, window, fields=("requests", "errors", "throttled"))]
     if compare:
         jobs.append(lambda conn: window_totals(conn, window.previous(), cards_only=True))
     results = _run_concurrently(url, *jobs)
@@ -469,3 +499,47 @@ def previous_totals(window: TimeWindow, url: str | None = None, key_id: int | No
     (latency is not summed: zero in the result)."""
     with _connect(url) as conn:
         return window_totals(conn, window.previous(), key_id, cards_only=True)
+
+
+# Gateway figures: latency percentiles, throughput, throttled -----------------------------------
+PERFORMANCE_FIELDS = ("requests", "throttled", "output_tokens", "latency_ms_sum") + BUCKET_COLUMNS
+
+
+@dataclass(frozen=True)
+class Performance:
+    """Latency histogram and throughput of a window (or of the current hour)."""
+
+    requests: int = 0
+    throttled: int = 0
+    output_tokens: int = 0
+    latency_ms_sum: float = 0.0
+    latency_ms_max: float = 0.0
+    histogram: tuple[int, ...] = ()
+
+
+def _performance(row) -> Performance:
+    if row is None:
+        return Performance()
+    m = row._mapping
+    return Performance(
+        requests=int(m.get("requests") or 0), throttled=int(m.get("throttled") or 0),
+        output_tokens=int(m.get("output_tokens") or 0), latency_ms_sum=float(m.get("latency_ms_sum") or 0.0),
+        latency_ms_max=float(m.get("latency_ms_max") or 0.0),
+        histogram=tuple(int(m.get(c) or 0) for c in BUCKET_COLUMNS),
+    )
+
+
+def performance(window: TimeWindow, key_id: int | None = None, url: str | None = None) -> Performance:
+    """Latency histogram, throttled requests and output tokens over the window (hourly edges + days)."""
+    with _connect(url) as conn:
+        return _performance(conn.execute(_aggregate(window, key_id, (), PERFORMANCE_FIELDS, with_max=True)).first())
+
+
+def current_hour(now: datetime, key_id: int | None = None, url: str | None = None) -> Performance:
+    """The hour in progress (live gateway traffic), which the range windows leave out until it ends."""
+    start = now.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    cond = [U.c.hour_start == start]
+    if key_id is not None:
+        cond.append(U.c.key_id == key_id)
+    with _connect(url) as conn:
+        return _performance(conn.execute(select(*_sum_columns(U, PERFORMANCE_FIELDS, True)).where(*cond)).first())

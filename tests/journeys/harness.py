@@ -1,4 +1,5 @@
-"""Starts the real console (reflex run --env prod) on a free port against a fresh seeded database."""
+"""Starts the real console (reflex run --env prod) on a free port against a fresh seeded database
+(an SQLite file, or a database of its own in the PostgreSQL server named by MAAS_TEST_DB_URL)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,14 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
+
+from sqlalchemy import make_url
+
+from tests import databases
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -24,20 +30,42 @@ def free_port() -> int:
 
 
 class ConsoleServer:
-    """One app process; `restart()` stops it and starts it again on the same port and database."""
+    """One app process; `restart()` stops it and starts it again on the same port and database.
+
+    On PostgreSQL the console reaches its database through `db_proxy`, which a test can cut to
+    play an outage. Only one console per checkout at a time: each `reflex run --env prod`
+    rebuilds .web/ with its own port baked into the pages, so a second one breaks the first.
+    """
 
     def __init__(self) -> None:
         self.workdir = Path(tempfile.mkdtemp(prefix="maas-journeys-"))
         self.port = free_port()
         self.base_url = f"http://localhost:{self.port}"
         self.log_path = self.workdir / "server.log"
+        self.db_url = databases.new_database(self.workdir, "journeys")
+        self.db_proxy: TcpProxy | None = None
+        console_db_url = self.db_url
+        if self.db_url.startswith("postgresql"):
+            url = make_url(self.db_url)
+            self.db_proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+            console_db_url = url.set(host="127.0.0.1", port=self.db_proxy.port).render_as_string(hide_password=False)
         self.env = {
             **os.environ,
-            "MAAS_DB_URL": f"sqlite:///{self.workdir / 'journeys.db'}",
+            "MAAS_DB_URL": console_db_url,
             "MAAS_SECRET_KEY_FILE": str(self.workdir / "secret.key"),
             "REFLEX_TELEMETRY_ENABLED": "false",
             "PYTHONUNBUFFERED": "1",
+            # Gateway: keys/policies changed by the tests' own process are seen within 1 s; a
+            # slow upstream times out after 3 s.
+            "MAAS_GATEWAY_CACHE_TTL": "1",
+            "MAAS_GATEWAY_UPSTREAM_TIMEOUT": "3",
         }
+        # Single worker, in-memory state unless the run asks for the scaled mode explicitly.
+        for name in ("MAAS_REDIS_URL", "REFLEX_REDIS_URL", "MAAS_WORKERS", "GRANIAN_WORKERS"):
+            self.env.pop(name, None)
+        if os.environ.get("MAAS_TEST_REDIS_URL"):
+            self.env["MAAS_REDIS_URL"] = os.environ["MAAS_TEST_REDIS_URL"]
+            self.env["MAAS_WORKERS"] = os.environ.get("MAAS_TEST_WORKERS", "2")
         self._proc: subprocess.Popen | None = None
 
     def prepare_database(self) -> None:
@@ -106,4 +134,80 @@ class ConsoleServer:
 
     def cleanup(self) -> None:
         self.stop()
+        if self.db_proxy is not None:
+            self.db_proxy.cut()
+        databases.drop_database(self.db_url)
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class TcpProxy:
+    """Forwards a local port to a server (the console's database), and can cut it like an outage:
+    `cut()` drops every connection and refuses new ones, `restore()` listens again on the same port."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self._conns: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._listener: socket.socket | None = None
+        self.restore()
+
+    def restore(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def restore_if_cut(self) -> None:
+        if self._listener is None:
+            self.restore()
+
+    def cut(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            try:
+                listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() under way; close alone would not
+            except OSError:
+                pass
+            listener.close()
+        with self._lock:
+            conns, self._conns = self._conns, []
+        for c in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            c.close()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # cut
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+                upstream.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for c in (src, dst):
+                try:
+                    c.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass

@@ -306,3 +306,87 @@ def test_export_csv_matches_the_table(page: Page):
         assert int(line["Tokens"]) == _int(tokens)
         assert f"${float(line['Cost (USD)']):,.2f}" == cost or (cost == "< $0.01" and float(line["Cost (USD)"]) <= 0.01)
         assert f"{float(line['Success rate (%)']):.1f}%" == rate
+
+
+# Bad input and history ---------------------------------------------------------------------------
+
+
+def _helper_error(page: Page) -> Locator:
+    return page.locator(".pf-v6-c-helper-text__item.pf-m-error").filter(has_text="The figures below are for")
+
+
+def test_custom_range_out_of_range_or_partial_dates_get_a_message(page: Page):
+    today = datetime.now(timezone.utc).date()
+    start = today.fromordinal(today.toordinal() - 10).isoformat()
+    url = f"/settings/usage?range=custom&start={start}&end=9999-12-31"
+    page.goto(url)
+    message = (f"The end date cannot be after today ({today.isoformat()}). "
+               "The figures below are for last 24 hours.")
+    expect(_helper_error(page)).to_contain_text(message)
+    # The figures are for the range the message names, and the typed dates stay where they were typed.
+    expect(page.locator(".maas-window-caption")).to_contain_text("Last 24 hours:")
+    wait_loaded(page)
+    expect(range_toggle(page)).to_contain_text("Custom range")
+    expect(page.get_by_role("textbox", name="End date")).to_have_value("9999-12-31")
+    assert exact_requests(page) >= 0
+    page.reload()  # the URL keeps working
+    expect(_helper_error(page)).to_contain_text(message)
+    expect(page.locator(".maas-window-caption")).to_contain_text("Last 24 hours:")
+    screenshot(page, "usage-custom-range-out-of-range")
+
+    # A partial date is judged when the field is left; an emptied one at once.
+    end = page.get_by_role("textbox", name="End date")
+    end.fill(today.isoformat()[:7])
+    end.press("Tab")
+    expect(_helper_error(page)).to_contain_text(
+        "The end date must look like 2026-01-31. The figures below are for last 24 hours.")
+    page.get_by_role("textbox", name="Start date").fill("")
+    expect(_helper_error(page)).to_contain_text("Enter a start date. The figures below are for last 24 hours.")
+
+    # A valid range clears the message and shows its figures.
+    page.get_by_role("textbox", name="Start date").fill(start)
+    end.fill(today.isoformat())
+    expect(page).to_have_url(re.compile(rf"range=custom&start={start}&end={today.isoformat()}$"))
+    expect(page.locator(".maas-window-caption")).to_contain_text("Custom range:")
+    expect(_helper_error(page)).to_have_count(0)
+
+    # Nothing typed here comes back on a later visit.
+    page.goto("/settings/usage?range=custom&start=2026-02-30&end=2026-03-01")
+    expect(_helper_error(page)).to_contain_text("The start date must look like 2026-01-31.")
+    page.goto("/settings/api-keys")
+    page.goto("/settings/usage?range=30d")
+    expect(page.locator(".maas-window-caption")).to_contain_text("Last 30 days:")
+    range_toggle(page).click()
+    page.get_by_role("option", name="Custom range", exact=True).click()
+    week_ago = today.fromordinal(today.toordinal() - 6).isoformat()
+    expect(page.get_by_role("textbox", name="Start date")).to_have_value(week_ago)
+    expect(page.get_by_role("textbox", name="End date")).to_have_value(today.isoformat())
+    expect(_helper_error(page)).to_have_count(0)
+
+
+def test_metrics_tab_url_with_an_out_of_range_date_gets_a_message(page: Page):
+    public_id, _ = seeded_key_with_usage(page)
+    page.goto(f"/settings/api-keys/{public_id}/metrics?range=custom&start=2026-01-01&end=9999-12-31")
+    expect(_helper_error(page)).to_contain_text("The end date cannot be after today")
+    expect(page.locator(".maas-window-caption")).to_contain_text("Last 24 hours:")
+    wait_loaded(page)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_range_switches_stay_in_history_without_reloading_the_page(page: Page):
+    page.goto("/settings/usage?range=24h")
+    wait_loaded(page)
+    page.evaluate("window.__samePage = true")  # a full page load would lose it
+    for label in ("Last 7 days", "Last 30 days"):
+        choose_range(page, label)
+    expect(page).to_have_url(re.compile(r"range=30d$"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"range=7d$"))
+    expect(page.locator(".maas-window-caption")).to_contain_text("Last 7 days:")
+    expect(range_toggle(page)).to_contain_text("Last 7 days")
+    page.go_back()
+    expect(page.locator(".maas-window-caption")).to_contain_text("Last 24 hours:")
+    page.go_forward()
+    expect(page.locator(".maas-window-caption")).to_contain_text("Last 7 days:")
+    wait_loaded(page)
+    assert page.evaluate("window.__samePage") is True

@@ -1,4 +1,4 @@
-"""Shared fixtures of the API key unit tests: a migrated temporary SQLite database with a small world."""
+"""Shared fixtures of the API key unit tests: a migrated temporary database with a small world."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet
 from maas_ui import db
 from maas_ui.domain.identity import Actor
 from maas_ui.domain.keys import SecretBox, mint_secret, new_public_id
+from maas_ui.services.api_keys import refresh_owner_names
 from maas_ui.models import (
     AiAsset, ApiKey, ApiKeyAsset, AssetKind, Group, KeyStatus, McpTool, OwnerKind, ServiceAccount, User,
 )
@@ -41,8 +42,8 @@ _counter = itertools.count()
 
 
 @pytest.fixture
-def world(tmp_path, monkeypatch) -> World:
-    url = f"sqlite:///{tmp_path / 'keys.db'}"
+def world(make_db_url, monkeypatch) -> World:
+    url = make_db_url("keys")
     key = Fernet.generate_key()
     monkeypatch.setenv("MAAS_SECRET_KEY", key.decode())
     db.migrate(url)
@@ -96,6 +97,7 @@ def insert_key(
         )
         s.add(key)
         s.flush()
+        refresh_owner_names(s, [key.id])  # as any code writing keys directly must
         for a in assets:
             s.add(ApiKeyAsset(key_id=key.id, asset_id=a))
         s.commit()

@@ -1,8 +1,7 @@
-"""Fixtures of the policy tests: the default seed in a temporary SQLite file, copied per test that writes."""
+"""Fixtures of the policy tests: the default seed in a template database, copied per test that writes."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime, timezone
 
 import pytest
@@ -18,24 +17,20 @@ _SECRET = Fernet.generate_key().decode()
 
 
 @pytest.fixture(scope="session")
-def policy_template_db(tmp_path_factory) -> str:
-    """Path of a migrated database seeded with the default demo data (never written by tests)."""
+def policy_template_db(make_session_db_url) -> str:
+    """URL of a migrated database seeded with the default demo data (never opened by tests)."""
     from seed import seed_database
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MAAS_SECRET_KEY", _SECRET)
-        path = tmp_path_factory.mktemp("policy-seed") / "seeded.db"
-        url = f"sqlite:///{path}"
+        url = make_session_db_url("policy-seed")
         db.migrate(url)
         seed_database(url, now=SEED_NOW)
-        db.get_engine(url).dispose()  # checkpoints the WAL into the file
-    return str(path)
+    return url
 
 
 @pytest.fixture
-def seeded_url(policy_template_db, tmp_path, monkeypatch) -> str:
+def seeded_url(policy_template_db, make_db_url, monkeypatch) -> str:
     """A seeded database of this test's own."""
     monkeypatch.setenv("MAAS_SECRET_KEY", _SECRET)
-    path = tmp_path / "policies.db"
-    shutil.copyfile(policy_template_db, path)
-    return f"sqlite:///{path}"
+    return make_db_url("policies", template=policy_template_db)

@@ -194,3 +194,29 @@ def test_every_page_from_either_end_matches_one_full_ordering(world: World):
                 paged += [r.public_id for r in page(world, Q(sort=sort, descending=desc, per_page=10, page=n)).rows]
             assert paged == full, (sort, desc)
             assert len(full) == 23
+
+
+def test_owner_sort_follows_the_stored_owner_name_after_a_rename(world: World):
+    from maas_ui.models import ApiKey, User
+
+    insert_key(world, "k-alice", owner=(OwnerKind.USER, world.users[0]))  # Alice Doe
+    insert_key(world, "k-group", owner=(OwnerKind.GROUP, world.groups[1]))  # data-science
+    with world.session() as s:
+        stored = dict(s.exec(svc.select(ApiKey.name, ApiKey.owner_name)).all())
+    assert stored == {"k-alice": "Alice Doe", "k-group": "data-science"}
+    assert names(world, Q(sort="owner", descending=False)) == ["k-alice", "k-group"]
+    with world.session() as s:  # Alice becomes "Zoe Doe": whatever renames an owner refreshes the keys
+        s.get(User, world.users[0]).full_name = "Zoe Doe"
+        s.flush()
+        svc.refresh_owner_names(s)
+        s.commit()
+    assert names(world, Q(sort="owner", descending=False)) == ["k-group", "k-alice"]
+    assert page(world, Q(sort="owner")).rows[0].owner_name == "Zoe Doe"
+
+
+def test_search_ignores_case_and_treats_wildcards_literally(world: World):
+    insert_key(world, "ChatBot-prod")
+    insert_key(world, "rag_100%")
+    insert_key(world, "rag-1000")
+    assert names(world, Q(search="cHAT")) == ["ChatBot-prod"]
+    assert names(world, Q(search="_100%")) == ["rag_100%"]

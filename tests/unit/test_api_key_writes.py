@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlmodel import select
 
+from tests.databases import dump_text
 from tests.unit.api_key_fixtures import ACTOR, NOW, TESTER, World, insert_key, world  # noqa: F401 (fixture)
 from maas_ui.domain.key_forms import KeyFormInput
 from maas_ui.domain.keys import hash_secret, verify_secret
@@ -76,8 +76,8 @@ def test_minted_secret_is_stored_hashed_and_encrypted_never_plain(world: World, 
     assert key.secret_encrypted and secret not in key.secret_encrypted
     assert world.box.decrypt(key.secret_encrypted) == secret
     assert d.masked_key == f"{secret[:7]}...{secret[-4:]}" and "..." in d.masked_key
-    # The plaintext appears nowhere in the database file's contents.
-    dump = "\n".join(sqlite3.connect(world.url.removeprefix("sqlite:///")).iterdump())
+    # The plaintext appears nowhere in the database's contents.
+    dump = dump_text(world.url)
     assert secret not in dump and secret[3:] not in dump
 
 

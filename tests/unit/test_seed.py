@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, datetime, timezone
 
 from sqlalchemy import text
 from sqlmodel import select
@@ -13,6 +14,7 @@ from maas_ui.models import AiAsset, ApiKey, AssetKind, Group, Policy, ServiceAcc
 from maas_ui.settings import secret_key
 from seed import seed_database
 from tests.conftest import SEED_NOW
+from tests.databases import as_utc, db_time, sql_hour, sql_weekday
 
 
 def _snapshot(url: str) -> dict:
@@ -23,7 +25,7 @@ def _snapshot(url: str) -> dict:
                 "SELECT public_id, name, owner_kind, owner_id, status, expires_at, secret_hash, last_used_at "
                 "FROM api_keys ORDER BY id")).all(),
             "usage": conn.execute(text(
-                "SELECT COUNT(*), SUM(requests), SUM(errors), SUM(input_tokens), ROUND(SUM(cost_usd), 4) "
+                "SELECT COUNT(*), SUM(requests), SUM(errors), SUM(input_tokens), ROUND(CAST(SUM(cost_usd) AS NUMERIC), 4) "
                 "FROM usage_rollups")).one(),
         }
 
@@ -53,18 +55,18 @@ def test_counts_are_realistic(seeded_db_url):
 def test_usage_covers_a_year_with_weekday_daytime_rhythm(seeded_db_url):
     with db.get_engine(seeded_db_url).connect() as conn:
         first, last = conn.execute(text("SELECT MIN(hour_start), MAX(hour_start) FROM usage_rollups")).one()
-        assert first[:4] == "2025" and last.startswith("2026-06-15")
+        assert as_utc(first).year == 2025 and as_utc(last).date() == date(2026, 6, 15)
         by_weekday = dict(conn.execute(text(
-            "SELECT strftime('%w', hour_start) AS d, SUM(requests) FROM usage_rollups GROUP BY d")).all())
-        weekend = by_weekday["0"] + by_weekday["6"]
-        weekdays = sum(v for k, v in by_weekday.items() if k not in ("0", "6"))
+            f"SELECT {sql_weekday('hour_start')} AS d, SUM(requests) FROM usage_rollups GROUP BY d")).all())
+        weekend = by_weekday[0] + by_weekday[6]
+        weekdays = sum(v for k, v in by_weekday.items() if k not in (0, 6))
         assert weekdays / 5 > 2 * weekend / 2  # a weekday carries well over twice a weekend day's traffic
         afternoon, night = (conn.execute(text(
-            f"SELECT SUM(requests) FROM usage_rollups WHERE CAST(strftime('%H', hour_start) AS INT) = {h}"
+            f"SELECT SUM(requests) FROM usage_rollups WHERE {sql_hour('hour_start')} = {h}"
         )).scalar_one() for h in (14, 3))
         assert afternoon > 2 * night
         h1, h2 = (conn.execute(text(
-            f"SELECT SUM(requests) FROM usage_rollups WHERE hour_start {op} '2025-12-15'")).scalar_one()
+            f"SELECT SUM(requests) FROM usage_rollups WHERE hour_start {op} :d"), {"d": db_time(datetime(2025, 12, 15, tzinfo=timezone.utc))}).scalar_one()
             for op in ("<", ">="))
         assert h2 > h1  # growth over the year
         spikes = conn.execute(text(
@@ -72,10 +74,10 @@ def test_usage_covers_a_year_with_weekday_daytime_rhythm(seeded_db_url):
         assert spikes > 0
 
 
-def test_seed_is_deterministic(tmp_path):
+def test_seed_is_deterministic(make_db_url):
     urls = []
     for name in ("a", "b"):
-        url = f"sqlite:///{tmp_path / name}.db"
+        url = make_db_url(name)
         db.migrate(url)
         seed_database(url, now=SEED_NOW)
         urls.append(url)

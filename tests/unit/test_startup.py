@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 
@@ -23,6 +24,10 @@ def _prepare(env_url: str, tmp_path) -> subprocess.CompletedProcess:
     [
         ("sqlite:////proc/no-such-place/maas.db", "Cannot reach the database at sqlite:////proc/no-such-place/maas.db"),
         ("not a url", "MAAS_DB_URL is not a usable database URL"),
+        pytest.param(
+            "postgresql+psycopg://maas:hunter2@127.0.0.1:1/maas", "Cannot reach the database at postgresql+psycopg://***@",
+            marks=pytest.mark.skipif(not importlib.util.find_spec("psycopg"), reason="the postgres extra is not installed"),
+        ),
     ],
 )
 def test_bad_database_url_gives_one_readable_line(url, expected, tmp_path):

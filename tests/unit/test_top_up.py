@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import text
 from sqlmodel import select
@@ -11,6 +11,7 @@ from maas_ui import db, manage
 from maas_ui.models import ApiKey, KeyStatus
 from seed import is_demo_database, seed_database, top_up
 from tests.conftest import SEED_NOW
+from tests.databases import as_utc, db_time, sql_day
 
 H = timedelta(hours=1)
 LATER = SEED_NOW + timedelta(days=3, hours=5, minutes=20)  # three days after the seed ran
@@ -22,21 +23,21 @@ def _new_rows(url: str, since: datetime = SEED_NOW) -> list:
         return conn.execute(text(
             "SELECT key_id, asset_id, hour_start, requests, errors, input_tokens, output_tokens, cost_usd, "
             "latency_ms_sum, latency_ms_max FROM usage_rollups WHERE hour_start >= :s ORDER BY hour_start, key_id, "
-            "asset_id"), {"s": since.strftime("%Y-%m-%d %H:%M:%S")}).all()
+            "asset_id"), {"s": db_time(since)}).all()
 
 
 def _daily_matches_hourly(url: str) -> bool:
     with db.get_engine(url).connect() as conn:
         hourly = conn.execute(text(
-            "SELECT key_id, asset_id, substr(hour_start, 1, 10) AS d, SUM(requests), SUM(input_tokens), "
+            f"SELECT key_id, asset_id, {sql_day('hour_start')} AS d, SUM(requests), SUM(input_tokens), "
             "MAX(latency_ms_max) FROM usage_rollups GROUP BY key_id, asset_id, d ORDER BY key_id, asset_id, d")).all()
         daily = conn.execute(text(
-            "SELECT key_id, asset_id, substr(day_start, 1, 10), requests, input_tokens, latency_ms_max "
+            f"SELECT key_id, asset_id, {sql_day('day_start')}, requests, input_tokens, latency_ms_max "
             "FROM usage_daily ORDER BY key_id, asset_id, day_start")).all()
     return hourly == daily
 
 
-def test_top_up_fills_the_hours_since_the_seed_for_usable_keys(fresh_seeded_db_url, tmp_path):
+def test_top_up_fills_the_hours_since_the_seed_for_usable_keys(fresh_seeded_db_url, make_db_url):
     url = fresh_seeded_db_url
     assert is_demo_database(url) and _new_rows(url) == []
     with db.session(url) as s:
@@ -45,20 +46,19 @@ def test_top_up_fills_the_hours_since_the_seed_for_usable_keys(fresh_seeded_db_u
     report = top_up(url, now=LATER)
     rows = _new_rows(url)
     assert report.usage_rows == len(rows) > 0 and report.start == SEED_NOW and report.end == HORIZON
-    hours = {datetime.fromisoformat(str(r.hour_start)).replace(tzinfo=timezone.utc) for r in rows}
+    hours = {as_utc(r.hour_start) for r in rows}
     assert min(hours) >= SEED_NOW and max(hours) == HORIZON - H  # up to the last complete hour
     for r in rows:  # only keys a gateway would still serve
         key = keys[r.key_id]
         assert key.status == KeyStatus.ACTIVE and key.deleted_at is None
-        assert key.expires_at is None or datetime.fromisoformat(str(r.hour_start)).replace(tzinfo=timezone.utc) < key.expires_at
+        assert key.expires_at is None or as_utc(r.hour_start) < key.expires_at
         assert 0 <= r.errors <= r.requests
     assert len({r.key_id for r in rows}) == report.keys >= 5
     # The same model as the seed: the new hours' traffic is in line with the weeks before.
     with db.get_engine(url).connect() as conn:
         per_hour_before = conn.execute(text(
             "SELECT SUM(requests) FROM usage_rollups WHERE hour_start >= :a AND hour_start < :b"),
-            {"a": (SEED_NOW - timedelta(days=28)).strftime("%Y-%m-%d %H:%M:%S"),
-             "b": SEED_NOW.strftime("%Y-%m-%d %H:%M:%S")}).scalar_one() / (28 * 24)
+            {"a": db_time(SEED_NOW - timedelta(days=28)), "b": db_time(SEED_NOW)}).scalar_one() / (28 * 24)
     per_hour_after = sum(r.requests for r in rows) / len(hours)
     assert 0.4 < per_hour_after / per_hour_before < 2.5
     # last_used_at moves forward for the keys that got traffic, and the daily sums follow.
@@ -71,7 +71,7 @@ def test_top_up_fills_the_hours_since_the_seed_for_usable_keys(fresh_seeded_db_u
     # Idempotent: nothing new within the same hour.
     assert top_up(url, now=LATER).usage_rows == 0 and len(_new_rows(url)) == len(rows)
     # Deterministic: another database seeded the same way gets the same rows.
-    other = f"sqlite:///{tmp_path / 'other.db'}"
+    other = make_db_url("other")
     db.migrate(other)
     seed_database(other, now=SEED_NOW)
     top_up(other, now=LATER)
@@ -83,7 +83,7 @@ def test_top_up_caps_a_long_gap(fresh_seeded_db_url):
     report = top_up(fresh_seeded_db_url, now=now)
     assert report.start == now - timedelta(days=90) and report.end == now
     rows = _new_rows(fresh_seeded_db_url)
-    assert rows and min(datetime.fromisoformat(str(r.hour_start)) for r in rows) >= (now - timedelta(days=90)).replace(tzinfo=None)
+    assert rows and min(as_utc(r.hour_start) for r in rows) >= now - timedelta(days=90)
     assert _daily_matches_hourly(fresh_seeded_db_url)
 
 

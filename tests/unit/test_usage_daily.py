@@ -13,6 +13,7 @@ from maas_ui import db
 from maas_ui.domain.usage import Bucket, RangeSelection, TimeWindow, custom_range, split_window
 from maas_ui.models import AiAsset, ApiKey, AssetKind, OwnerKind, User
 from maas_ui.services import usage as svc
+from tests.databases import sql_day, sql_not_midnight
 
 UTC = timezone.utc
 HORIZON = datetime(2026, 6, 15, 14, 0, tzinfo=UTC)  # not midnight: every preset has partial-day edges
@@ -84,9 +85,9 @@ def test_split_reads_most_of_a_year_from_daily_sums():
 
 
 @pytest.fixture(scope="module")
-def dense(tmp_path_factory):
+def dense(make_session_db_url):
     """Three keys, three assets, ~2.5 years of random hourly rollups (most hours filled)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('daily') / 'daily.db'}"
+    url = make_session_db_url("daily")
     db.migrate(url)
     with db.session(url) as s:
         user = User(username="u", full_name="U", email="u@example.com", created_at=T0)
@@ -193,19 +194,67 @@ def test_refresh_daily_rewrites_only_the_days_touched(dense):
 def test_the_seed_fills_usage_daily(seeded_db_url):
     with db.get_engine(seeded_db_url).connect() as conn:
         hourly = conn.execute(text(
-            "SELECT key_id, asset_id, COUNT(DISTINCT substr(hour_start, 1, 10)), SUM(requests), SUM(errors), "
+            f"SELECT key_id, asset_id, COUNT(DISTINCT {sql_day('hour_start')}), SUM(requests), SUM(errors), "
             "SUM(input_tokens), SUM(output_tokens), MAX(latency_ms_max) FROM usage_rollups "
             "GROUP BY key_id, asset_id ORDER BY key_id, asset_id")).all()
         daily = conn.execute(text(
             "SELECT key_id, asset_id, COUNT(*), SUM(requests), SUM(errors), SUM(input_tokens), SUM(output_tokens), "
             "MAX(latency_ms_max) FROM usage_daily GROUP BY key_id, asset_id ORDER BY key_id, asset_id")).all()
-        odd = conn.execute(text("SELECT COUNT(*) FROM usage_daily WHERE day_start NOT LIKE '% 00:00:00.000000'")).scalar()
+        odd = conn.execute(text(f"SELECT COUNT(*) FROM usage_daily WHERE {sql_not_midnight('day_start')}")).scalar()
     assert hourly and daily == hourly  # one daily row per (key, asset, day) with usage; same sums
     assert odd == 0
 
 
-def test_migration_0005_fills_usage_daily_from_existing_rollups(tmp_path, seeded_db_url):
+def test_migration_0005_fills_usage_daily_from_existing_rollups(make_db_url, seeded_template_url, seeded_db_url):
     """An existing database (schema 0004 with hourly rollups) gets its daily sums on upgrade."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    url = make_db_url("old", template=seeded_template_url)
+    engine = db.get_engine(url)
+    with engine.begin() as conn:
+        cfg = db.alembic_config(url)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0004_asset_size_bigint")
+    assert not inspect(engine).has_table("usage_daily")
+    db.migrate(url)
+    with engine.connect() as conn:
+        got = conn.execute(text("SELECT key_id, asset_id, day_start, requests, cost_usd, latency_ms_max "
+                                "FROM usage_daily ORDER BY key_id, asset_id, day_start")).all()
+    with db.get_engine(seeded_db_url).connect() as conn:
+        want = conn.execute(text("SELECT key_id, asset_id, day_start, requests, cost_usd, latency_ms_max "
+                                 "FROM usage_daily ORDER BY key_id, asset_id, day_start")).all()
+    assert got and got == want  # the migration's SQL writes what the seed's refresh_daily writes
+
+
+def _hourly_totals(conn) -> list:
+    return conn.execute(text("SELECT hour_start, requests, errors, input_tokens, output_tokens, round(cost_usd, 6) "
+                             "FROM usage_hourly_total ORDER BY hour_start")).all()
+
+
+def test_refresh_daily_keeps_the_hourly_totals_of_all_keys(dense):
+    url, df, key_ids = dense
+    day = datetime(2026, 3, 10, tzinfo=UTC)
+    with db.get_engine(url).begin() as conn:
+        want = conn.execute(text(
+            "SELECT hour_start, SUM(requests), SUM(errors), SUM(input_tokens), SUM(output_tokens), "
+            "round(SUM(cost_usd), 6) FROM usage_rollups GROUP BY hour_start ORDER BY hour_start")).all()
+        assert want and _hourly_totals(conn) == want
+        changed = conn.execute(text("UPDATE usage_rollups SET requests = requests + 1 "
+                                    "WHERE hour_start >= :a AND hour_start < :b"),
+                               {"a": day + 5 * H, "b": day + 6 * H}).rowcount
+        conn.execute(text("UPDATE usage_hourly_total SET requests = requests + 1000 WHERE hour_start < :d"), {"d": day})
+        svc.refresh_daily(conn, day + 5 * H, day + 6 * H)  # one hour: its whole day is recomputed
+        got = {r[0]: r[1] for r in _hourly_totals(conn)}
+        conn.rollback()
+    before = {r[0]: r[1] for r in want}
+    hour = "2026-03-10 05:00:00.000000"
+    assert changed > 0 and got[hour] == before[hour] + changed
+    assert all(got[h] == before[h] + 1000 for h in before if h < "2026-03-10")  # other days are left alone
+    assert all(got[h] == before[h] for h in before if h >= "2026-03-10" and h != hour)
+
+
+def test_migration_0009_fills_the_hourly_totals_from_existing_rollups(tmp_path, seeded_db_url):
     import shutil
 
     from alembic import command
@@ -217,14 +266,10 @@ def test_migration_0005_fills_usage_daily_from_existing_rollups(tmp_path, seeded
     with engine.begin() as conn:
         cfg = db.alembic_config(url)
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0004_asset_size_bigint")
-    with engine.connect() as conn:
-        assert "usage_daily" not in {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
+        command.downgrade(cfg, "0008_list_speed")
     db.migrate(url)
     with engine.connect() as conn:
-        got = conn.execute(text("SELECT key_id, asset_id, day_start, requests, cost_usd, latency_ms_max "
-                                "FROM usage_daily ORDER BY key_id, asset_id, day_start")).all()
+        got = _hourly_totals(conn)
     with db.get_engine(seeded_db_url).connect() as conn:
-        want = conn.execute(text("SELECT key_id, asset_id, day_start, requests, cost_usd, latency_ms_max "
-                                 "FROM usage_daily ORDER BY key_id, asset_id, day_start")).all()
+        want = _hourly_totals(conn)
     assert got and got == want  # the migration's SQL writes what the seed's refresh_daily writes

@@ -217,3 +217,54 @@ def test_csv_filename_names_scope_and_range():
     assert u.csv_filename("top-consumers", RangeSelection("30d"), NOW) == "usage-top-consumers-30d-20260615.csv"
     sel = u.custom_range("2026-05-01", "2026-05-31")
     assert u.csv_filename("top-consumers", sel, NOW) == "usage-top-consumers-20260501-20260531-20260615.csv"
+
+
+# Custom ranges typed or in a URL (bad input) -----------------------------------------------------
+
+TODAY = date(2026, 6, 15)
+
+
+def test_end_date_far_in_the_future_is_refused_with_a_message_not_an_overflow():
+    with pytest.raises(ValueError, match=r"The end date cannot be after today \(2026-06-15\)\."):
+        u.custom_range("2026-06-01", "9999-12-31", today=TODAY)
+    with pytest.raises(ValueError, match="after today"):
+        u.custom_range("2026-06-01", "2026-06-16", today=TODAY)
+    assert u.custom_range("2026-06-01", "2026-06-15", today=TODAY).end == TODAY
+
+
+def test_a_window_ending_on_the_last_representable_date_is_clipped_not_overflowing():
+    sel = RangeSelection(u.CUSTOM, date(2026, 6, 1), date.max)  # as a lenient parse may produce
+    w = sel.window(NOW)
+    assert w.start == datetime(2026, 6, 1, tzinfo=UTC) and w.end == HORIZON
+
+
+def test_read_range_of_a_usable_query():
+    assert u.read_range({"range": "7d"}, TODAY) == u.RangeRequest(RangeSelection("7d"))
+    req = u.read_range({"range": "custom", "start": "2026-06-01", "end": "2026-06-07"}, TODAY)
+    assert req.selection == u.custom_range("2026-06-01", "2026-06-07") and req.custom and not req.error
+    assert (req.start_text, req.end_text) == ("2026-06-01", "2026-06-07")
+    assert u.read_range({"range": "2h"}, TODAY) == u.RangeRequest(RangeSelection())
+
+
+@pytest.mark.parametrize(("start", "end", "problem"), [
+    ("2026-06-01", "9999-12-31", "The end date cannot be after today (2026-06-15)."),
+    ("2026-06-01", "", "Enter an end date."),
+    ("", "2026-06-07", "Enter a start date."),
+    ("2026-06", "2026-06-07", "The start date must look like 2026-01-31."),
+    ("2026-06-09", "2026-06-01", "The end date must be on or after the start date."),
+    ("1999-12-31", "2026-06-01", "The start date cannot be before 2000-01-01."),
+])
+def test_an_unusable_custom_range_keeps_its_dates_and_says_what_is_shown_instead(start, end, problem):
+    req = u.read_range({"range": "custom", "start": start, "end": end}, TODAY)
+    assert req.custom and (req.start_text, req.end_text) == (start, end)
+    assert req.selection == RangeSelection("24h")
+    assert req.error == f"{problem} The figures below are for last 24 hours."
+
+
+def test_a_typed_unusable_custom_range_keeps_the_figures_of_the_range_shown():
+    shown = u.custom_range("2026-06-01", "2026-06-07")
+    req = u.read_range({"range": "custom", "start": "2026-06-01", "end": "2026-13-01"}, TODAY, fallback=shown)
+    assert req.selection == shown
+    assert req.error.endswith("The figures below are for Jun 1 – Jun 7, 2026.")
+    req = u.read_range({"range": "custom", "start": "x", "end": ""}, TODAY, fallback=RangeSelection("30d"))
+    assert req.error.endswith("The figures below are for last 30 days.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -61,16 +60,8 @@ ROWS = [
 
 
 @pytest.fixture(scope="module")
-def ds(tmp_path_factory):
-    # MAAS_USAGE_TEST_DB_URL runs these tests on another database, e.g. an empty PostgreSQL one
-    # (postgresql+psycopg://...): it is wiped first.
-    url = os.environ.get("MAAS_USAGE_TEST_DB_URL") or f"sqlite:///{tmp_path_factory.mktemp('usage') / 'usage.db'}"
-    if not url.startswith("sqlite"):
-        from sqlalchemy import text
-
-        with db.get_engine(url).begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+def ds(make_session_db_url):
+    url = make_session_db_url("usage")
     db.migrate(url)
     with db.session(url) as s:
         users = {n: User(username=n, full_name=n.upper(), email=f"{n}@example.com", created_at=T0)
