@@ -18,6 +18,8 @@ from datetime import datetime, timezone
 
 from maas_ui import db
 from maas_ui.domain import limits as lim
+from maas_ui.domain.tiers import key_tier
+from maas_ui.services.tiers import all_tier_facts
 from maas_ui.domain.policies import AssetRef
 from maas_ui.services import changes
 from maas_ui.services import gateway as gw
@@ -53,6 +55,7 @@ class _Catalog:
     by_name: dict[str, gw.GatewayModel]
     by_path: dict[str, gw.GatewayModel]
     policies: list = field(default_factory=list)
+    tiers: list = field(default_factory=list)  # domain.tiers.TierFacts, highest level first
 
 
 class Directory:
@@ -73,13 +76,14 @@ class Directory:
         with db.session(self.db_url) as s:
             models = gw.load_models(s)
             policies = gw.load_policy_facts(s)
+            tiers = all_tier_facts(s)
         self.loads += 1
         by_name: dict[str, gw.GatewayModel] = {}
         for m in models:
             by_name.setdefault(m.name, m)
             by_name[m.identifier] = m
         return _Catalog(version, now, models, {m.id: m for m in models}, by_name,
-                        {m.base_path: m for m in models}, policies)
+                        {m.base_path: m for m in models}, policies, tiers)
 
     async def catalog(self) -> _Catalog:
         c = self._catalog
@@ -101,6 +105,7 @@ class Directory:
             return None
         models: dict[str, gw.GatewayModel] = {}
         limits: dict[int, lim.ModelLimits] = {}
+        tier = key_tier(catalog.tiers, key.facts)  # the owner's tier adds its per-user, per-model limits
         for ref in key.facts.assets:
             m = catalog.by_id.get(ref.id)
             if m is None:
@@ -108,7 +113,7 @@ class Directory:
             models.setdefault(m.name, m)
             models[m.identifier] = m
             limits[m.id] = lim.limits_for_model(catalog.policies, key.facts,
-                                                AssetRef(ref.id, ref.kind, ref.name, ref.identifier))
+                                                AssetRef(ref.id, ref.kind, ref.name, ref.identifier), tier)
         return KeyEntry(key, models, limits, lim.key_identity(key.facts))
 
     async def lookup(self, secret: str) -> KeyEntry | None:

@@ -1,6 +1,6 @@
 """The console's limits applied to one request, with Kuadrant semantics (domain.limits).
 
-Order: time windows (403), monthly budgets, token limits (a window whose count is reached
+Order: time windows (403), budgets (per period of their renewal rule: domain.renewals), token limits (a window whose count is reached
 blocks further requests), then request limits (counted before the call, all or nothing).
 Every window of every applicable limit counts at once. Hard limits refuse (429 with
 Retry-After); soft limits let the request through and mark it throttled. After the call the
@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 
 from maas_ui import db
 from maas_ui.domain import limits as lim
+from maas_ui.domain import renewals as rn
 from maas_ui.services import gateway as gw
 from maas_gateway.directory import KeyEntry
 from maas_gateway.limiter import Counter, Limiter
@@ -47,48 +48,51 @@ class Admission:
     throttled_by: list[lim.Limit] = field(default_factory=list)
     request_counters: list[tuple[Counter, lim.Limit]] = field(default_factory=list)
     token_counters: list[tuple[Counter, lim.Limit]] = field(default_factory=list)
-    budget_names: list[str] = field(default_factory=list)
+    budget_names: list[tuple[str, lim.Limit]] = field(default_factory=list)
 
     @property
     def throttled(self) -> bool:
         return bool(self.throttled_by)
 
 
-def next_month(now: datetime) -> datetime:
-    start = gw.month_start(now)
-    return (start + timedelta(days=32)).replace(day=1)
+def budget_period(limit: lim.Limit, now: datetime) -> rn.Period:
+    """The period a budget counts in now: at renewal its count starts over (a new period, a new count)."""
+    return rn.current_period(limit.renewal or rn.CALENDAR_MONTH, now)
 
 
 class Budgets:
-    """Cost per budget counter this calendar month: loaded from the records once, then kept in memory."""
+    """Cost per budget counter in its current period: loaded from the records once per period, then kept
+    in memory. A fixed date range outside its dates counts nothing."""
 
     def __init__(self, db_url: str | None = None):
         self.db_url = db_url
         self._spent: dict[str, tuple[datetime, float]] = {}
 
-    def _load(self, entry: KeyEntry, limit: lim.Limit, model: gw.GatewayModel, month: datetime) -> float:
+    def _load(self, entry: KeyEntry, limit: lim.Limit, model: gw.GatewayModel, period: rn.Period) -> float:
         with db.get_engine(self.db_url).connect() as conn:
             if limit.key_level:
-                return gw.month_cost(conn, month, key_id=entry.key.id)
-            return gw.month_cost(conn, month, owner=(entry.key.owner_kind, entry.key.owner_id),
-                                 asset_id=model.id if limit.per_model else None)
+                return gw.month_cost(conn, period.start, key_id=entry.key.id, until=period.end)
+            return gw.month_cost(conn, period.start, owner=(entry.key.owner_kind, entry.key.owner_id),
+                                 asset_id=model.id if limit.per_model else None, until=period.end)
 
     async def spent(self, name: str, entry: KeyEntry, limit: lim.Limit, model: gw.GatewayModel,
                     now: datetime) -> float:
-        month = gw.month_start(now)
+        period = budget_period(limit, now)
+        if not period.started or period.ended:
+            return 0.0
         cur = self._spent.get(name)
-        if cur is None or cur[0] != month:
-            value = await asyncio.to_thread(self._load, entry, limit, model, month)
+        if cur is None or cur[0] != period.start:
+            value = await asyncio.to_thread(self._load, entry, limit, model, period)
             cur = self._spent.get(name)
-            if cur is None or cur[0] != month:  # another request may have loaded it meanwhile
-                self._spent[name] = cur = (month, value)
+            if cur is None or cur[0] != period.start:  # another request may have loaded it meanwhile
+                self._spent[name] = cur = (period.start, value)
         return cur[1]
 
-    def add(self, name: str, cost: float, now: datetime) -> None:
-        month = gw.month_start(now)
+    def add(self, name: str, cost: float, now: datetime, limit: lim.Limit | None = None) -> None:
         cur = self._spent.get(name)
-        if cur is not None and cur[0] == month:
-            self._spent[name] = (month, cur[1] + cost)
+        start = budget_period(limit, now).start if limit is not None else (cur[0] if cur else None)
+        if cur is not None and cur[0] == start:
+            self._spent[name] = (start, cur[1] + cost)
 
 
 def _counter(limit: lim.Limit, name: str) -> Counter:
@@ -132,17 +136,21 @@ class Enforcer:
             if limit.kind != lim.BUDGET.name:
                 continue
             name = self._names(entry, limit, model)
+            period = budget_period(limit, now)
+            if not period.started or period.ended:  # a fixed date range: nothing counts outside it
+                continue
             spent = await self.budgets.spent(name, entry, limit, model, now)
-            adm.budget_names.append(name)
+            adm.budget_names.append((name, limit))
             if spent >= (limit.amount or 0):
                 if limit.behavior == "soft":
                     adm.throttled_by.append(limit)
                 else:
-                    retry = int((next_month(now) - now).total_seconds()) + 1
+                    retry = int((period.end - now).total_seconds()) + 1
+                    renews = (f"it renews on {rn.days_label(period.renews_on)}" if period.renews_on
+                              else "its date range does not renew")
                     return Blocked(429, "budget_exceeded",
-                                   f"The monthly budget {lim.money_label(limit.amount or 0)} of "
-                                   f"{limit.source_label} is used up (${spent:,.2f} spent this month).",
-                                   limit, retry)
+                                   f"The budget {limit.label} of {limit.source_label} is used up "
+                                   f"(${spent:,.2f} spent this period; {renews}).", limit, retry)
         checks: list[tuple[Counter, bool]] = []
         for limit in ml.limits:
             if limit.kind == lim.TOKENS.name:
@@ -177,8 +185,8 @@ class Enforcer:
     def settle(self, adm: Admission, tokens: int, cost: float, now: datetime) -> None:
         for counter, _ in adm.token_counters:
             self.limiter.add(counter, tokens)
-        for name in adm.budget_names:
-            self.budgets.add(name, cost, now)
+        for name, limit in adm.budget_names:
+            self.budgets.add(name, cost, now, limit)
 
     def headers(self, adm: Admission) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -214,7 +222,7 @@ class Enforcer:
                 elif limit.kind == lim.BUDGET.name:
                     name = self._names(entry, limit, model)
                     spent = await self.budgets.spent(name, entry, limit, model, now)
-                    reset = next_month(now)
+                    reset = budget_period(limit, now).end
                     row.update(used=round(spent, 6), remaining=round(max(0.0, (limit.amount or 0) - spent), 6),
                                reset_at=reset.isoformat(), reset_in_s=int((reset - now).total_seconds()))
                 else:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 
 from maas_ui import db
+from maas_ui.services import quotas
 from maas_ui.services.gateway import RequestRecord, record_batch
 
 log = logging.getLogger("maas_gateway.recorder")
@@ -26,6 +28,21 @@ class Recorder:
         self._write_lock = threading.Lock()  # one writer at a time (the task, or a final flush)
         self.written = 0
         self._inflight: set[asyncio.Future] = set()
+        self._alerts_checked: dict[int, float] = {}  # key id -> when its budget alerts were last checked
+
+    ALERT_CHECK_EVERY_S = 10.0  # per key: alerts need not be per request, and the check reads the database
+
+    def _check_alerts(self, batch: list[RequestRecord]) -> None:
+        """Budget alerts (80/90/100 %) for the keys this batch spent on, each at most every few seconds."""
+        now = time.monotonic()
+        for key_id in sorted({r.key_id for r in batch if r.cost_usd}):
+            if now - self._alerts_checked.get(key_id, -self.ALERT_CHECK_EVERY_S) < self.ALERT_CHECK_EVERY_S:
+                continue
+            self._alerts_checked[key_id] = now
+            try:
+                quotas.check_key_id(key_id, url=self.db_url)
+            except Exception:  # an alert must never lose usage records
+                log.exception("checking budget alerts of key %s failed", key_id)
 
     def add(self, record: RequestRecord) -> None:
         self._pending.append(record)
@@ -38,6 +55,7 @@ class Recorder:
         with self._write_lock, db.get_engine(self.db_url).begin() as conn:
             record_batch(conn, batch)
         self.written += len(batch)
+        self._check_alerts(batch)
 
     async def flush(self) -> None:
         if not self._pending:

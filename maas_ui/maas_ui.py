@@ -21,6 +21,8 @@ from maas_ui.pages.key_tabs import KeyTabsState
 from maas_ui.pages.not_found import not_found_page
 from maas_ui.pages.policies import PoliciesState, policies_page
 from maas_ui.pages.policy_details import PolicyDetailsState, policy_details_page
+from maas_ui.pages.tier_details import TierDetailsState, tier_details_page
+from maas_ui.pages.tiers import TiersState, tiers_page
 from maas_ui.pages.usage import UsageState, usage_page
 from maas_ui.pages.user_management import UserManagementState, user_management_page
 
@@ -51,6 +53,10 @@ for _route in (routes.API_KEY_DETAILS, routes.API_KEY_DETAILS_TAB):
 app.add_page(policies_page, route=routes.POLICIES, title=title("Policies"), on_load=[UserMenuState.identify, PoliciesState.load])
 for _route in (routes.POLICY_DETAILS, routes.POLICY_DETAILS_TAB):
     app.add_page(policy_details_page, route=_route, title=title("Policy details"), on_load=[UserMenuState.identify, PolicyDetailsState.load])
+app.add_page(tiers_page, route=routes.TIERS, title=title("Tiers"), on_load=[UserMenuState.identify, TiersState.load])
+for _route in (routes.TIER_DETAILS, routes.TIER_DETAILS_TAB):
+    app.add_page(tier_details_page, route=_route, title=title("Tier details"),
+                 on_load=[UserMenuState.identify, TierDetailsState.load])
 app.add_page(usage_page, route=routes.USAGE, title=title("Usage"), on_load=[UserMenuState.identify, UsageState.load])
 app.add_page(audit_log_page, route=routes.AUDIT_LOG, title=title("Audit log"), on_load=[UserMenuState.identify, AuditLogState.load])
 for _route in (routes.AI_ASSETS, routes.AI_ASSETS_KIND):

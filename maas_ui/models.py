@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 
 from sqlalchemy import BigInteger, Index, Text, UniqueConstraint, event
@@ -181,6 +181,14 @@ class Policy(SQLModel, table=True):
     time_window_start: str | None = Field(default=None, max_length=5)  # "HH:MM"
     time_window_end: str | None = Field(default=None, max_length=5)
     over_limit_behavior: OverLimitBehavior = Field(default=OverLimitBehavior.HARD)
+    # When the budget starts over (domain.renewals): monthly on a day, weekly on a weekday, or a
+    # fixed date range, in a time zone (migration 0013_tiers).
+    renewal_kind: str = Field(default="monthly", max_length=8)
+    renewal_day: int = 1
+    renewal_weekday: int = 0
+    renewal_start: date | None = None
+    renewal_end: date | None = None
+    renewal_timezone: str = Field(default="UTC", max_length=64)
     # "All" (True) means no restriction on that asset kind; False restricts to policy_assets.
     all_models: bool = True
     all_mcp_servers: bool = True
@@ -331,6 +339,58 @@ class UsageHourlyTotal(SQLModel, table=True):
     throttled: int = 0  # the gateway's throttled requests (the requests chart shows them)
 
 
+class Tier(SQLModel, table=True):
+    """A level of service: default token and request limits per model for the members of some groups."""
+
+    __tablename__ = "tiers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True, max_length=63)  # the tier ID, e.g. premium
+    name: str = Field(unique=True, max_length=64)
+    name_folded: str = Field(default="", index=True, max_length=FOLDED_NAME_MAX)
+    description: str = Field(default="", max_length=1024)
+    level: int = Field(index=True, unique=True)  # the highest level among a user's groups wins
+    token_limit: int | None = None
+    token_window_value: int | None = None
+    token_window_unit: str | None = Field(default=None, max_length=8)
+    request_limit: int | None = None
+    request_window_value: int | None = None
+    request_window_unit: str | None = Field(default=None, max_length=8)
+    created_at: datetime
+    created_by: str = Field(max_length=128)
+    updated_at: datetime
+
+
+class TierGroup(SQLModel, table=True):
+    __tablename__ = "tier_groups"
+
+    tier_id: int = Field(foreign_key="tiers.id", primary_key=True)
+    group_id: int = Field(foreign_key="groups.id", primary_key=True, index=True)
+
+
+class Notification(SQLModel, table=True):
+    """A budget or quota alert for one person: created once per threshold, limit and period."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("recipient", "key_public_id", "limit_source", "limit_kind", "threshold", "period_key",
+                         name="uq_notification_once_per_period"),
+        Index("ix_notifications_recipient_read", "recipient", "read_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient: str = Field(max_length=128)  # the username it is for
+    key_public_id: str = Field(max_length=32)
+    limit_source: str = Field(max_length=80)  # "key limit", a policy ID, "tier:<id>"
+    limit_kind: str = Field(max_length=16)
+    threshold: int  # 80 | 90 | 100
+    period_key: str = Field(max_length=16)  # the period's start (domain.renewals.Period.key)
+    title: str = Field(max_length=256)
+    body: str = Field(default="", max_length=1024)
+    created_at: datetime = Field(index=True)
+    read_at: datetime | None = None
+
+
 class AuditLog(SQLModel, table=True):
     """Append-only: nothing in the console edits or deletes a row (services/audit.py writes them)."""
 
@@ -356,6 +416,6 @@ def _fold_name(_mapper, _connection, row) -> None:
     row.name_folded = fold(row.name or "")
 
 
-for _table in (ApiKey, Policy, AiAsset):
+for _table in (ApiKey, Policy, AiAsset, Tier):
     event.listen(_table, "before_insert", _fold_name)
     event.listen(_table, "before_update", _fold_name)

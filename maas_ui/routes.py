@@ -14,6 +14,9 @@ API_KEY_DETAILS_TAB = "/settings/api-keys/[key_id]/[tab]"
 POLICIES = "/settings/policies"
 POLICY_DETAILS = "/settings/policies/[policy_id]"
 POLICY_DETAILS_TAB = "/settings/policies/[policy_id]/[tab]"
+TIERS = "/settings/tiers"
+TIER_DETAILS = "/settings/tiers/[tier_id]"
+TIER_DETAILS_TAB = "/settings/tiers/[tier_id]/[tab]"
 USAGE = "/settings/usage"
 AUDIT_LOG = "/settings/audit-log"
 AI_ASSETS = "/ai-assets"
@@ -27,6 +30,7 @@ POLICY_TABS = ["details", "api-keys", "yaml"]
 USER_MANAGEMENT_TABS = ["users", "groups", "service-accounts"]
 AI_ASSET_TABS = ["details", "api-keys", "metrics", "policies"]
 # The catalog's tabs are the asset kinds' slugs (domain.assets.ASSET_KIND_DEFS): models first.
+TIER_TABS = ["details", "yaml"]
 
 
 ID_MAX = 255  # no key or policy id is longer; longer ones are "not found" without a query
@@ -49,6 +53,10 @@ def api_key_url(key_id: str, tab: str | None = None, **query: str) -> str:
 
 def policy_url(policy_id: str, tab: str | None = None) -> str:
     return _with_tab(f"{POLICIES}/{policy_id}", tab, POLICY_TABS[0])
+
+
+def tier_url(tier_id: str, tab: str | None = None) -> str:
+    return _with_tab(f"{TIERS}/{tier_id}", tab, TIER_TABS[0])
 
 
 def user_management_url(tab: str | None = None) -> str:

@@ -98,8 +98,19 @@ POLICIES = [
          active=True, kind="AuthPolicy", request=(1_200, 1, "minute"), groups=["platform-admins", "ml-ops"]),
     dict(slug="finance-budget-cap", name="Finance budget cap",
          description="Finance analytics spend cap", active=True, kind="TokenRateLimitPolicy",
-         token=(100_000, 1, "hour"), budget=80.0, groups=["finance-analytics"], users=[3]),
+         token=(100_000, 1, "hour"), budget=80.0, groups=["finance-analytics"], users=[3],
+         renewal=dict(renewal_kind="weekly", renewal_weekday=0, renewal_timezone="America/New_York")),
     dict(slug="legacy-unlimited-trial", name="Legacy unlimited trial",
          description="Retired trial tier kept for reference", active=False, kind="RateLimitPolicy",
          request=(1_000, 1, "minute"), groups=["ai-engineers"]),
+]
+
+# name, slug, level, groups, (tokens, window value, unit) | None, (requests, window value, unit) | None, description
+TIERS = [
+    ("Free", "free", 0, ["app-developers", "finance-analytics"], (10_000, 1, "minute"), (30, 1, "minute"),
+     "Everyone starting out: small per-model limits"),
+    ("Premium", "premium", 10, ["ai-engineers", "data-science"], (100_000, 1, "minute"), (300, 1, "minute"),
+     "Teams building and evaluating AI applications"),
+    ("Enterprise", "enterprise", 20, ["ml-ops", "platform-admins"], (1_000_000, 1, "minute"), (2_000, 1, "minute"),
+     "Platform and production operations"),
 ]

@@ -28,11 +28,14 @@ from maas_ui.models import (
     GroupMembership,
     KeyStatus,
     McpTool,
+    Notification,
     OwnerKind,
     Policy,
     PolicyAsset,
     PolicyTarget,
     ServiceAccount,
+    Tier,
+    TierGroup,
     UsageDaily,
     UsageHourlyTotal,
     UsageRollup,
@@ -70,6 +73,7 @@ class SeedReport:
     assets: int = 0
     keys: int = 0
     policies: int = 0
+    tiers: int = 0
     usage_rows: int = 0
 
 
@@ -79,7 +83,8 @@ def current_hour() -> datetime:
 
 # Delete order respects foreign keys.
 _TABLES_CHILD_FIRST = [
-    UsageHourlyTotal, UsageDaily, UsageRollup, AuditLog, PolicyTarget, PolicyAsset, Policy, ApiKeyAsset, ApiKey,
+    Notification, TierGroup, Tier, UsageHourlyTotal, UsageDaily, UsageRollup, AuditLog, PolicyTarget, PolicyAsset,
+    Policy, ApiKeyAsset, ApiKey,
     McpTool, AiAsset, GroupMembership, ServiceAccount, Group, User,
 ]
 
@@ -207,12 +212,14 @@ class _Generator:
             keys, key_assets = self._keys(s, users, groups, sas, assets)
             s.flush()
             policies = self._policies(s, users, groups, sas, assets)
+            tiers = self._tiers(s, users, groups)
             # Marks the database as demo data (is_demo_database): only demo data gets topped up.
             s.add(AuditLog(at=self.now, actor=SEED_ACTOR, action=DEMO_SEED_ACTION, entity_kind="database",
                            entity_id="demo", summary=f"Demo data seeded with seed {self.config.seed}"))
             s.commit()
             report.users, report.groups, report.service_accounts = len(users), len(groups), len(sas)
             report.assets, report.keys, report.policies = len(assets), len(keys), len(policies)
+            report.tiers = len(tiers)
         report.usage_rows = self._usage(keys, key_assets, assets)
         return report
 
@@ -374,7 +381,7 @@ class _Generator:
                 over_limit_behavior=spec.get("behavior", "hard"),
                 all_models=spec.get("models") is None, all_mcp_servers=spec.get("mcp_servers") is None,
                 created_at=created + timedelta(days=i), created_by=users[0].email,
-                updated_at=created + timedelta(days=i),
+                updated_at=created + timedelta(days=i), **spec.get("renewal", {}),
             )
             s.add(p)
             s.flush()
@@ -388,6 +395,24 @@ class _Generator:
             for sa in spec.get("service_accounts", []):
                 s.add(PolicyTarget(policy_id=p.id, target_kind=OwnerKind.SERVICE_ACCOUNT, target_id=sa_by_name[sa].id))
         return policies
+
+    # Tiers --------------------------------------------------------------------------------
+    def _tiers(self, s, users, groups) -> list[Tier]:
+        group_by_name = {g.name: g for g in groups}
+        created = self.now - timedelta(days=90)
+        tiers = []
+        for name, slug, level, group_names, token, request, description in catalog.TIERS:
+            token, request = token or (None, None, None), request or (None, None, None)
+            t = Tier(slug=slug, name=name, description=description, level=level,
+                     token_limit=token[0], token_window_value=token[1], token_window_unit=token[2],
+                     request_limit=request[0], request_window_value=request[1], request_window_unit=request[2],
+                     created_at=created, created_by=users[0].email, updated_at=created)
+            s.add(t)
+            s.flush()
+            tiers.append(t)
+            for g in group_names:
+                s.add(TierGroup(tier_id=t.id, group_id=group_by_name[g].id))
+        return tiers
 
     # Usage --------------------------------------------------------------------------------
     def _usage(self, keys: list[ApiKey], key_assets: dict[int, list[AiAsset]], assets: list[AiAsset]) -> int:

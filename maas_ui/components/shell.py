@@ -10,6 +10,7 @@ import reflex as rx
 
 from maas_ui import pf, routes
 from maas_ui.components.common import link
+from maas_ui.components.notification_drawer import NotificationDrawerState, notification_badge, notification_drawer
 from maas_ui.components.outage import database_outage_alert
 from maas_ui.components.toasts import toast_group
 from maas_ui.identity import DEMO_COOKIE, acting_user, switch_user
@@ -24,6 +25,7 @@ SETTINGS_NAV: list[tuple[str, str]] = [
     ("API keys", routes.API_KEYS),
     ("User management", routes.USER_MANAGEMENT),
     ("Policies", routes.POLICIES),
+    ("Tiers", routes.TIERS),
     ("Usage", routes.USAGE),
     ("Audit log", routes.AUDIT_LOG),
 ]
@@ -195,6 +197,7 @@ def _masthead() -> rx.Component:
         pf.MastheadContent.create(
             pf.Toolbar.create(
                 pf.ToolbarContent.create(
+                    pf.ToolbarItem.create(notification_badge(), align="alignEnd"),
                     pf.ToolbarItem.create(
                         pf.SimpleDropdown.create(
                             initial_items=UserMenuState.menu_items,
@@ -205,7 +208,6 @@ def _masthead() -> rx.Component:
                             popper_props={"position": "right"},
                             on_select=UserMenuState.select,
                         ),
-                        align="alignEnd",
                     ),
                 ),
                 is_full_height=True,
@@ -272,6 +274,8 @@ def shell(*children: rx.Component, active: str) -> rx.Component:
             is_managed_sidebar=True,
             skip_to_content=pf.SkipToContent.create("Skip to content", href=f"#{MAIN_ID}"),
             main_container_id=MAIN_ID,
+            notification_drawer=notification_drawer(),
+            is_notification_drawer_expanded=NotificationDrawerState.is_open,
         ),
         _switch_user_modal(),
         toast_group(),

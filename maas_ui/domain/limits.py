@@ -11,8 +11,10 @@ Semantics follow Kuadrant, so what the gateway enforces is what the exported man
   per model when the policy is scoped to assets (one HTTPRoute policy per model), across all
   models when it is unrestricted (one Gateway policy). A key's own limits count per key;
 - requests are counted before the call, tokens after it (from the reported usage);
-- budgets (USD per calendar month) and time-of-day windows (UTC) are enforced by the console's
-  gateway: Kuadrant has neither.
+- a tier's limits count per user and per model, for the members of the key owner's tier
+  (domain.tiers: the highest level among the owner's groups);
+- budgets (USD per period, renewed by a rule: domain.renewals) and time-of-day windows (UTC) are
+  enforced by the console's gateway: Kuadrant has neither.
 
 Pure logic: no database, no Reflex.
 """
@@ -36,6 +38,8 @@ from maas_ui.domain.policies import (
     money_label,
     window_label,
 )
+from maas_ui.domain.renewals import CALENDAR_MONTH, FIXED, WEEKLY, RenewalRule
+from maas_ui.domain.tiers import TierFacts, key_tier
 
 UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 MONTH = "month"  # a calendar month (UTC): budgets renew on the 1st
@@ -69,7 +73,7 @@ TIME_WINDOW = LimitKind(
 )
 BUDGET = LimitKind(
     "budget", "Budget", "USD", False, False, "budget", None,
-    "Cost in US dollars per calendar month (UTC); renews on the 1st.",
+    "Cost in US dollars per period; the count starts over when the period renews.",
 )
 # The order of the Rules column, the form and the effective limits.
 LIMIT_KINDS: tuple[LimitKind, ...] = (TOKENS, REQUESTS, TIME_WINDOW, BUDGET)
@@ -97,6 +101,16 @@ class Window:
         return self.seconds if self.seconds is not None else 31 * 86400
 
 
+TIER_SOURCE = "tier"
+
+
+def period_noun(rule: RenewalRule | None) -> str:
+    """What a budget is per: 'month', 'week', 'period' (a fixed date range)."""
+    if rule is None:
+        return "month"
+    return {WEEKLY: "week", FIXED: "period"}.get(rule.kind, "month")
+
+
 PER_MINUTE = Window(1, "minute")
 PER_MONTH = Window(1, MONTH)
 
@@ -105,8 +119,9 @@ PER_MONTH = Window(1, MONTH)
 class Limit:
     """One limit in force: its kind, amount and window, and who sets it.
 
-    `source_slug` is the policy ID, or None for the key's own limit. Time windows carry
-    `start`/`end` ("HH:MM", UTC) instead of an amount.
+    `source_slug` is the policy or tier ID, or None for the key's own limit (`source_kind` says
+    which: key | policy | tier). Time windows carry `start`/`end` ("HH:MM", UTC) instead of an
+    amount; budgets carry their renewal rule.
     """
 
     kind: str
@@ -118,6 +133,8 @@ class Limit:
     start: str | None = None
     end: str | None = None
     per_model: bool = False  # a policy scoped to assets counts each model apart
+    source_kind: str = "policy"  # key | policy | tier
+    renewal: RenewalRule | None = None  # budgets: when the count starts over
 
     @property
     def key_level(self) -> bool:
@@ -125,8 +142,14 @@ class Limit:
 
     @property
     def source_label(self) -> str:
-        """How error bodies and headers name it: the policy ID, or "key limit"."""
+        """How error bodies and headers name it: the policy ID, "tier:<id>", or "key limit"."""
+        if self.source_kind == TIER_SOURCE:
+            return f"tier:{self.source_slug}"
         return self.source_slug or "key limit"
+
+    @property
+    def behavior_label(self) -> str:
+        return "Soft throttle" if self.behavior == "soft" else "Hard throttle"
 
     @property
     def dimension(self) -> tuple[str, int]:
@@ -139,7 +162,7 @@ class Limit:
         if self.kind == TIME_WINDOW.name:
             return f"{self.start}-{self.end} UTC"
         if self.kind == BUDGET.name:
-            return f"{money_label(self.amount or 0)} / {self.window.label if self.window else 'month'}"
+            return f"{money_label(self.amount or 0)} / {period_noun(self.renewal)}"
         noun = KIND_BY_NAME[self.kind].noun
         return f"{int(self.amount or 0):,} {noun} / {self.window.label if self.window else '1 min'}"
 
@@ -148,6 +171,8 @@ class Limit:
         window = f"{self.window.value}{self.window.unit}" if self.window else "-"
         if self.key_level:
             return f"key:{key_public_id}:{self.kind}:{window}"
+        if self.source_kind == TIER_SOURCE:
+            return f"tier:{self.source_slug}:{identity}:{model_identifier}:{self.kind}:{window}"
         scope = model_identifier if self.per_model else "*"
         return f"policy:{self.source_slug}:{identity}:{scope}:{self.kind}:{window}"
 
@@ -169,16 +194,32 @@ def policy_limits(p: PolicyFacts) -> list[Limit]:
                 limits.append(Limit(kind.name, None, None, start=p.time_window_start, end=p.time_window_end,
                                     **common))
         elif kind is BUDGET and p.budget_usd:
-            limits.append(Limit(kind.name, p.budget_usd, PER_MONTH, **common))
+            limits.append(Limit(kind.name, p.budget_usd, PER_MONTH, renewal=p.renewal, **common))
+    return limits
+
+
+def tier_limits(tier: TierFacts) -> list[Limit]:
+    """A tier's default limits: per user and per model, always hard (Kuadrant's 429)."""
+    common = dict(source_slug=tier.slug, source_name=tier.source_name, per_model=True, source_kind=TIER_SOURCE)
+    limits = []
+    for kind in LIMIT_KINDS:
+        if kind.windowed:
+            amount = getattr(tier, f"{kind.field_prefix}_limit", None)
+            if amount:
+                window = Window(getattr(tier, f"{kind.field_prefix}_window_value") or 1,
+                                getattr(tier, f"{kind.field_prefix}_window_unit") or "minute")
+                limits.append(Limit(kind.name, amount, window, **common))
     return limits
 
 
 def key_limits(key: KeyFacts) -> list[Limit]:
     """The key's own limits (per minute for rates, per month for the budget); always hard."""
     own = {TOKENS.name: key.tokens_per_minute, REQUESTS.name: key.requests_per_minute}
-    limits = [Limit(kind, amount, PER_MINUTE, None, KEY_LEVEL_NAME) for kind, amount in own.items() if amount]
+    limits = [Limit(kind, amount, PER_MINUTE, None, KEY_LEVEL_NAME, source_kind="key")
+              for kind, amount in own.items() if amount]
     if key.budget_usd:
-        limits.append(Limit(BUDGET.name, key.budget_usd, PER_MONTH, None, KEY_LEVEL_NAME))
+        limits.append(Limit(BUDGET.name, key.budget_usd, PER_MONTH, None, KEY_LEVEL_NAME, source_kind="key",
+                            renewal=CALENDAR_MONTH))
     return limits
 
 
@@ -220,8 +261,11 @@ def applies_to_model(policy: PolicyFacts, key: KeyFacts, model: AssetRef) -> boo
     return policy.is_active and policy.covers(model.id, MODEL) and bool(match_reasons(policy, key))
 
 
-def limits_for_model(policies: Iterable[PolicyFacts], key: KeyFacts, model: AssetRef) -> ModelLimits:
+def limits_for_model(policies: Iterable[PolicyFacts], key: KeyFacts, model: AssetRef,
+                     tier: TierFacts | None = None) -> ModelLimits:
     limits = list(key_limits(key))
+    if tier is not None:
+        limits.extend(tier_limits(tier))
     for p in policies:
         if applies_to_model(p, key, model):
             limits.extend(policy_limits(p))
@@ -233,11 +277,14 @@ def limits_for_model(policies: Iterable[PolicyFacts], key: KeyFacts, model: Asse
     return ModelLimits(model=model, limits=tuple(limits), tightest=tuple(tightest.values()))
 
 
-def effective_limits(policies: Iterable[PolicyFacts], key: KeyFacts) -> list[ModelLimits]:
-    """For each model the key grants (by name): every limit in force and the tightest per window."""
+def effective_limits(policies: Iterable[PolicyFacts], key: KeyFacts,
+                     tiers: Iterable[TierFacts] = ()) -> list[ModelLimits]:
+    """For each model the key grants (by name): every limit in force (the key's, its owner's tier's,
+    the applicable policies') and the tightest per window."""
     policies = list(policies)
+    tier = key_tier(tiers, key)
     models = sorted((a for a in key.assets if a.kind == MODEL), key=lambda a: (a.name.casefold(), a.id))
-    return [limits_for_model(policies, key, m) for m in models]
+    return [limits_for_model(policies, key, m, tier) for m in models]
 
 
 def in_time_window(limit: Limit, minute_of_day: int) -> bool:

@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from maas_ui.domain import inputs
+from maas_ui.domain import renewals
+from maas_ui.domain.renewals import CALENDAR_MONTH, RenewalRule
 
 WINDOW_UNITS = ("minute", "hour", "day")
 OVER_LIMIT_BEHAVIORS = ("hard", "soft")
@@ -101,6 +103,13 @@ class PolicyForm:
     group_ids: list[int] = field(default_factory=list)
     user_ids: list[int] = field(default_factory=list)
     service_account_ids: list[int] = field(default_factory=list)
+    # When the budget starts over (domain.renewals): checked only when there is a budget.
+    renewal_kind: str = renewals.MONTHLY
+    renewal_day: str = "1"
+    renewal_weekday: str = "0"
+    renewal_start: str = ""
+    renewal_end: str = ""
+    renewal_timezone: str = renewals.DEFAULT_TIMEZONE
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,7 @@ class PolicyInput:
     group_ids: tuple[int, ...]
     user_ids: tuple[int, ...]
     service_account_ids: tuple[int, ...]
+    renewal: RenewalRule = CALENDAR_MONTH
 
     @property
     def all_models(self) -> bool:
@@ -207,6 +217,9 @@ def validate_policy_form(
     _budget, err = inputs.parse_usd(form.budget_usd, "The budget", maximum=BUDGET_MAX)
     if err:
         errors["budget_usd"] = err
+    if form.budget_usd.strip():
+        errors.update(renewals.validate_rule(form.renewal_kind, form.renewal_day, form.renewal_weekday,
+                                             form.renewal_start, form.renewal_end, form.renewal_timezone))
 
     if form.time_limit:
         start, end = normalize_time(form.time_start), normalize_time(form.time_end)
@@ -267,6 +280,20 @@ def parse_policy_form(form: PolicyForm) -> PolicyInput:
         group_ids=tuple(sorted(set(form.group_ids))),
         user_ids=tuple(sorted(set(form.user_ids))),
         service_account_ids=tuple(sorted(set(form.service_account_ids))),
+        renewal=renewal_rule(form) if budget is not None else CALENDAR_MONTH,
+    )
+
+
+def renewal_rule(form: PolicyForm) -> RenewalRule:
+    """The renewal rule of a valid form."""
+    kind = form.renewal_kind
+    return RenewalRule(
+        kind=kind,
+        day=int(form.renewal_day) if kind == renewals.MONTHLY else 1,
+        weekday=int(form.renewal_weekday) if kind == renewals.WEEKLY else 0,
+        start=renewals.parse_day(form.renewal_start) if kind == renewals.FIXED else None,
+        end=renewals.parse_day(form.renewal_end) if kind == renewals.FIXED else None,
+        timezone=form.renewal_timezone.strip(),
     )
 
 
@@ -294,8 +321,9 @@ def time_rule_label(start: str, end: str) -> str:
     return f"Time limit {start}-{end}"
 
 
-def budget_rule_label(amount: float) -> str:
-    return f"Budget {money_label(amount)} / month"
+def budget_rule_label(amount: float, renewal: RenewalRule | None = None) -> str:
+    per = {renewals.WEEKLY: "week", renewals.FIXED: "period"}.get(renewal.kind if renewal else "", "month")
+    return f"Budget {money_label(amount)} / {per}"
 
 
 OVER_LIMIT_LABELS = {"soft": "Soft throttle: allow and flag", "hard": "Hard throttle: reject (HTTP 429)"}
@@ -379,6 +407,7 @@ class PolicyFacts:
     models: tuple[AssetRef, ...] = ()  # the chosen ones when not all_models
     mcp_servers: tuple[AssetRef, ...] = ()
     targets: tuple[Target, ...] = ()
+    renewal: RenewalRule = CALENDAR_MONTH  # when the budget starts over
 
     @property
     def unrestricted(self) -> bool:
@@ -416,7 +445,7 @@ def policy_rules(p: PolicyFacts) -> list[str]:
     if p.time_window_start and p.time_window_end:
         rules.append(time_rule_label(p.time_window_start, p.time_window_end))
     if p.budget_usd:
-        rules.append(budget_rule_label(p.budget_usd))
+        rules.append(budget_rule_label(p.budget_usd, getattr(p, "renewal", None)))
     return rules
 
 

@@ -16,6 +16,7 @@ from maas_ui.components.shell import shell
 from maas_ui.pages.api_key_delete import delete_key_modal
 from maas_ui.pages.api_key_form import key_form_modal
 from maas_ui.pages.key_details_state import DetailsKeyDelete, DetailsKeyForm, KeyDetailsState
+from maas_ui.pages.key_overview_tabs import quota_warning
 from maas_ui.pages.key_tabs import TABS
 
 __all__ = ["KeyDetailsState", "key_details_page"]
@@ -53,7 +54,7 @@ def key_details_page() -> rx.Component:
             parent=("API keys", routes.API_KEYS),
             title=s.details.name,
             labels=[status_label(s.details.status)],
-            summary=[secret_copy(s.details.masked_key, s.copy_secret)],
+            summary=[secret_copy(s.details.masked_key, s.copy_secret), quota_warning()],
             actions=_actions(),
             tabs=TABS,
             active_tab=s.active_tab,

@@ -17,6 +17,7 @@ from maas_ui.identity import acting_user
 from maas_ui.pages.api_key_delete import DeleteKeyState
 from maas_ui.pages.api_key_form import KeyFormState, go_to_key
 from maas_ui.services import api_keys as svc
+from maas_ui.services import quotas as quota_svc
 from maas_ui.settings import gateway_public_url
 
 
@@ -28,6 +29,10 @@ class KeyDetailsState(rx.State):
     loaded_id: str = ""
     active_tab: str = routes.API_KEY_TABS[0]
     details: svc.KeyDetails | None = None
+    quotas: list[quota_svc.QuotaStatus] = []
+    tier_name: str = ""
+    tier_slug: str = ""
+    quota_warning: str = ""
     curl: str = ""
     python: str = ""
     collapsed_sections: list[str] = []  # asset kinds whose section the user collapsed
@@ -51,6 +56,10 @@ class KeyDetailsState(rx.State):
                 details, public_base_url(gateway_public_url(), self.router.headers.origin))
         self.details = details
         self.denied = denied
+        quotas = quota_svc.key_quotas(key_id, actor=acting_user(self)) if details is not None else None
+        self.quotas = list(quotas.quotas) if quotas else []
+        self.tier_name, self.tier_slug = (quotas.tier_name, quotas.tier_slug) if quotas else ("", "")
+        self.quota_warning = quotas.warning if quotas else ""
         self.found = details is not None
         self.loaded_id = key_id
         models = details.asset_sections[0].assets if details else []

@@ -20,6 +20,10 @@ K = KeyDetailsState.details
 
 # Details -----------------------------------------------------------------------------------
 def details_tab() -> rx.Component:
+    return rx.fragment(_details_list(), quotas_section())
+
+
+def _details_list() -> rx.Component:
     return description_list(
         [
             ("Name", K.name),
@@ -35,9 +39,50 @@ def details_tab() -> rx.Component:
             ("Token rate limit", K.token_limit),
             ("Request rate limit", K.request_limit),
             ("Budget limit", K.budget_limit),
+            ("Tier", rx.cond(S.tier_name != "", link(S.tier_name, href=routes.TIERS + "/" + S.tier_slug),
+                             subtle("No tier: the owner's groups are in none"))),
         ],
         aria_label="API key details",
     )
+
+
+def _quota_row(q: rx.Var) -> rx.Component:
+    return pf.Tr.create(
+        pf.Td.create(q.source_name, rx.cond(q.model != "", subtle(" on ", q.model, small=True)), data_label="Budget"),
+        pf.Td.create(q.amount_label, data_label="Amount"),
+        pf.Td.create(q.period_label, rx.el.br(), subtle(q.rule_label, small=True), data_label="Current period"),
+        pf.Td.create(q.consumed_label, " ", subtle("(", q.percent, " %)", small=True), data_label="Consumed"),
+        pf.Td.create(q.remaining_label, data_label="Remaining"),
+        pf.Td.create(q.renews_on, data_label="Renews on"),
+        pf.Td.create(rx.cond(q.behavior == "soft", pf.Label.create("Soft throttle", color="orange", is_compact=True),
+                             pf.Label.create("Hard throttle", color="grey", is_compact=True)),
+                     data_label="Over limit"),
+    )
+
+
+def quotas_section() -> rx.Component:
+    """The budgets in force for the key in their current periods (none: nothing)."""
+    return rx.cond(
+        S.quotas.length() > 0,
+        pf.Stack.create(
+            pf.StackItem.create(pf.Title.create("Budgets in the current period", heading_level="h2", size="lg")),
+            pf.StackItem.create(pf.Table.create(
+                pf.Thead.create(pf.Tr.create(*[pf.Th.create(h) for h in [
+                    "Budget", "Amount", "Current period", "Consumed", "Remaining", "Renews on", "Over limit"]])),
+                pf.Tbody.create(rx.foreach(S.quotas, _quota_row)),
+                aria_label="Budgets in the current period",
+                variant="compact",
+            )),
+            has_gutter=True,
+            class_name="pf-v6-u-mt-lg",
+        ),
+    )
+
+
+def quota_warning() -> rx.Component:
+    """The inline warning once a budget is at 80 % or more."""
+    return rx.cond(S.quota_warning != "",
+                   pf.Alert.create(variant="warning", is_inline=True, title=S.quota_warning, component="p"))
 
 
 # Assets ------------------------------------------------------------------------------------

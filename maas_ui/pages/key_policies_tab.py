@@ -123,8 +123,18 @@ def _policy_href(slug: rx.Var) -> rx.Var:
 
 
 def _source(line: rx.Var) -> rx.Component:
-    return rx.cond(line.source_slug != "", link(line.source_name, href=_policy_href(line.source_slug)),
-                   rx.el.span("This key's own limit"))
+    return rx.cond(
+        line.source_kind == "tier",
+        link(line.source_name, href=routes.TIERS + "/" + line.source_slug),
+        rx.cond(line.source_slug != "", link(line.source_name, href=_policy_href(line.source_slug)),
+                rx.el.span("This key's own limit")),
+    )
+
+
+def _behavior(line: rx.Var) -> rx.Component:
+    return rx.cond(line.behavior_label == "Soft throttle",
+                   pf.Label.create("Soft throttle", color="orange", is_compact=True),
+                   pf.Label.create("Hard throttle", color="grey", is_compact=True))
 
 
 def _limit_row(line: rx.Var) -> rx.Component:
@@ -133,6 +143,7 @@ def _limit_row(line: rx.Var) -> rx.Component:
         pf.Td.create(rx.cond(line.window != "", line.window, subtle("Time of day")), data_label="Window"),
         pf.Td.create(line.label, data_label="Amount"),
         pf.Td.create(_source(line), data_label="Set by"),
+        pf.Td.create(_behavior(line), data_label="Over limit"),
         pf.Td.create(rx.cond(line.tightest, pf.Label.create("Tightest", color="blue", is_compact=True)),
                      data_label="Binds first"),
     )
@@ -146,7 +157,7 @@ def _model_card(model: rx.Var) -> rx.Component:
             model.limits.length() > 0,
             pf.Table.create(
                 pf.Thead.create(pf.Tr.create(
-                    *[pf.Th.create(h) for h in ["Limit", "Window", "Amount", "Set by"]],
+                    *[pf.Th.create(h) for h in ["Limit", "Window", "Amount", "Set by", "Over limit"]],
                     pf.Th.create("Binds first"),
                 )),
                 pf.Tbody.create(rx.foreach(model.limits, _limit_row)),

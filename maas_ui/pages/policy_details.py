@@ -127,6 +127,9 @@ def _details_tab() -> rx.Component:
             ("MCP servers & tools", D.mcp_servers_label),
             *[(kind.label, D.limit_labels[kind.name]) for kind in LIMIT_KINDS],
             ("Over-limit behavior", D.over_limit_label),
+            *[(label, rx.cond(D.renewal_label, value, subtle("No budget"))) for label, value in (
+                ("Budget renews", D.renewal_label), ("Current period", D.period_label),
+                ("Renews on", D.renews_on))],
             ("Groups", name_labels(D.groups, "Groups", shown=6, empty="None")),
             ("Users", name_labels(D.users, "Users", shown=6, empty="None")),
             ("Service accounts", name_labels(D.service_accounts, "Service accounts", shown=6, empty="None")),

@@ -16,12 +16,16 @@ from maas_ui import pf, routes
 from maas_ui.components.form_state import FormRejected, FormState, ItemGone, Saved, form_footer
 from maas_ui.domain import inputs
 from maas_ui.domain import policies as dom
+from maas_ui.domain import renewals
 from maas_ui.domain.limits import BUDGET, LIMIT_KINDS, TIME_WINDOW, LimitKind
 from maas_ui.domain.roles import PermissionDenied
 from maas_ui.identity import acting_user
 from maas_ui.services import policies as svc
 
 UNIT_OPTIONS = [("minute", "minute"), ("hour", "hour"), ("day", "day")]
+RENEWAL_FIELDS = ("renewal_kind", "renewal_day", "renewal_weekday", "renewal_start", "renewal_end",
+                  "renewal_timezone")
+RENEWAL_OPTIONS = [(k, renewals.RENEWAL_LABELS[k]) for k in renewals.RENEWAL_KINDS]
 GROUPS_HELP = "This policy will apply to all users in these groups."
 _GONE = "This policy was deleted meanwhile: nothing was saved."
 _WINDOWED = [k for k in LIMIT_KINDS if k.windowed]
@@ -30,6 +34,7 @@ _TEXT_FIELDS = (
     "name", "description", "policy_id",
     *[f"{k.field_prefix}_{part}" for k in _WINDOWED for part in ("limit", "window_value", "window_unit")],
     "budget_usd", "time_mode", "time_start", "time_end", "over_limit_behavior",
+    *RENEWAL_FIELDS,
 )
 _LIMIT_FIELDS = {f"{k.field_prefix}_limit" for k in _WINDOWED} | {"budget_usd", "time_mode"}
 
@@ -84,6 +89,8 @@ class PolicyFormState(FormState, mixin=True):
             visible |= {"time_start", "time_end"}
         if "name" in visible:
             visible.add("policy_id")
+        if visible & {"budget_usd", *RENEWAL_FIELDS}:
+            visible |= set(RENEWAL_FIELDS)
         return visible
 
     def _form(self) -> dom.PolicyForm:
@@ -100,6 +107,7 @@ class PolicyFormState(FormState, mixin=True):
             over_limit_behavior=v.get("over_limit_behavior", "hard"),
             group_ids=_ids(c.get("group_ids", [])), user_ids=_ids(c.get("user_ids", [])),
             service_account_ids=_ids(c.get("service_account_ids", [])),
+            **{f: v.get(f, "") for f in RENEWAL_FIELDS},
         )
 
     def _validate(self) -> dict[str, str]:
@@ -140,7 +148,8 @@ class PolicyFormState(FormState, mixin=True):
         self._start(
             {"name": f.name, "description": f.description, "policy_id": "", **limits,
              "budget_usd": f.budget_usd, "time_mode": "window" if f.time_limit else "none",
-             "time_start": f.time_start, "time_end": f.time_end, "over_limit_behavior": f.over_limit_behavior},
+             "time_start": f.time_start, "time_end": f.time_end, "over_limit_behavior": f.over_limit_behavior,
+             **{field: getattr(f, field) for field in RENEWAL_FIELDS}},
             {field: [str(i) for i in getattr(f, field)] for field in _CHOICE_FIELDS},
             editing=editing,
         )
@@ -317,17 +326,57 @@ def _time_window_limit(s: type[PolicyFormState], kind: LimitKind) -> rx.Componen
     )
 
 
+def _select(s: type[PolicyFormState], field: str, label: str, options: list[tuple[str, str]]) -> rx.Component:
+    return pf.FormSelect.create(
+        *[pf.FormSelectOption.create(value=v, label=text) for v, text in options],
+        value=s.values[field], aria_label=label, on_change=lambda v: s.set_field(field, v),
+    )
+
+
+def _renewal(s: type[PolicyFormState]) -> rx.Component:
+    """When the budget starts over: monthly on a day, weekly on a weekday, or a fixed date range."""
+    kind = s.values["renewal_kind"]
+    return rx.cond(
+        s.values["budget_usd"] != "",
+        rx.el.div(
+            pf.Flex.create(
+                pf.FlexItem.create(pf.Content.create("Renews", component="small")),
+                pf.FlexItem.create(_select(s, "renewal_kind", "Budget renewal", RENEWAL_OPTIONS)),
+                rx.cond(kind == "monthly", pf.FlexItem.create(
+                    pf.Content.create("on day", component="small"))),
+                rx.cond(kind == "monthly", pf.FlexItem.create(
+                    _text(s, "renewal_day", "Renewal day of the month"), style={"width": "5rem"})),
+                rx.cond(kind == "weekly", pf.FlexItem.create(_select(
+                    s, "renewal_weekday", "Renewal weekday", [(str(i), d) for i, d in enumerate(renewals.WEEKDAYS)]))),
+                rx.cond(kind == "fixed", pf.FlexItem.create(
+                    _text(s, "renewal_start", "First day", placeholder="YYYY-MM-DD"), style={"width": "9rem"})),
+                rx.cond(kind == "fixed", pf.FlexItem.create(pf.Content.create("to", component="small"))),
+                rx.cond(kind == "fixed", pf.FlexItem.create(
+                    _text(s, "renewal_end", "Last day", placeholder="YYYY-MM-DD"), style={"width": "9rem"})),
+                pf.FlexItem.create(pf.Content.create("time zone", component="small")),
+                pf.FlexItem.create(_text(s, "renewal_timezone", "Renewal time zone", placeholder="UTC"),
+                                   style={"width": "11rem"}),
+                align_items={"default": "alignItemsCenter"},
+                space_items={"default": "spaceItemsSm"},
+            ),
+            *[_error(s, f) for f in RENEWAL_FIELDS],
+            class_name="pf-v6-u-mt-sm",
+        ),
+    )
+
+
 def _budget_limit(s: type[PolicyFormState], kind: LimitKind) -> rx.Component:
     enforced = "" if kind.kuadrant_kind else " Enforced by the console: Kuadrant has no dollar budgets."
     return pf.FormGroup.create(
         pf.Flex.create(
             pf.FlexItem.create(pf.Content.create("$", component="small")),
             pf.FlexItem.create(_text(s, "budget_usd", kind.label, placeholder="No budget"), style={"width": "10rem"}),
-            pf.FlexItem.create(pf.Content.create("per month", component="small")),
+            pf.FlexItem.create(pf.Content.create("per period", component="small")),
             align_items={"default": "alignItemsCenter"},
             space_items={"default": "spaceItemsSm"},
             flex_wrap={"default": "nowrap"},
         ),
+        _renewal(s),
         _helper(s, kind.help + enforced, "budget_usd"),
         label=kind.label, field_id="policy-budget_usd", role="group",
     )

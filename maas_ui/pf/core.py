@@ -23,7 +23,10 @@ def _value_spec(_e: Any, value: Any) -> list:
 
 # Page layout ---------------------------------------------------------------------------------
 class Page(PFComponent):
+    # Its component props (masthead, sidebar, notification drawer) cannot go through a memo
+    # wrapper once a state var (the drawer's open flag) is among its props.
     tag = "Page"
+    _memoization_mode = _NEVER_MEMOIZE
     masthead: rx.Var[rx.Component]
     sidebar: rx.Var[rx.Component]
     skip_to_content: rx.Var[rx.Component]
@@ -32,6 +35,9 @@ class Page(PFComponent):
     main_aria_label: rx.Var[str]
     breadcrumb: rx.Var[rx.Component]
     is_content_filled: rx.Var[bool]
+    notification_drawer: rx.Var[rx.Component]
+    is_notification_drawer_expanded: rx.Var[bool]
+    on_notification_drawer_expand: rx.EventHandler[no_args_event_spec]
 
 
 class SkipToContent(PFComponent):
@@ -781,3 +787,76 @@ class WizardHeader(PFComponent):
     close_button_aria_label: rx.Var[str]
     is_close_hidden: rx.Var[bool]
     on_close: rx.EventHandler[no_args_event_spec]
+
+
+# Notifications -------------------------------------------------------------------------------
+class NotificationBadge(PFComponent):
+    tag = "NotificationBadge"
+    variant: rx.Var[str]  # read | unread | attention
+    count: rx.Var[int]
+    is_expanded: rx.Var[bool]
+    aria_label: rx.Var[str]
+
+
+# Escape closes an open notification drawer wherever the focus is (after "Mark all read" it is on
+# <body>), unless a modal or a menu is open: those are closer and close first.
+DRAWER_CLOSE_LABEL = "Close notifications"  # the drawer header's close button, which Escape presses
+_DRAWER_ESCAPE_JS = """
+if (typeof window !== "undefined" && !window.maasDrawerEscapeWatch) {
+  window.maasDrawerEscapeWatch = true;
+  window.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || document.querySelector(".pf-v6-c-modal-box, .pf-v6-c-menu")) return;
+    const close = document.querySelector(
+      '.pf-v6-c-drawer.pf-m-expanded .pf-v6-c-notification-drawer__header-action button[aria-label="%s"]');
+    if (close) close.click();
+  });
+}
+""" % DRAWER_CLOSE_LABEL
+
+
+class NotificationDrawer(PFComponent):
+    """Escape closes it (through its header's close button) unless a modal or menu is open."""
+
+    tag = "NotificationDrawer"
+
+    def add_custom_code(self) -> list[str]:
+        return [_DRAWER_ESCAPE_JS]
+
+
+class NotificationDrawerHeader(PFComponent):
+    tag = "NotificationDrawerHeader"
+    count: rx.Var[int]
+    title: rx.Var[str]
+    unread_text: rx.Var[str]
+    custom_text: rx.Var[str]
+    close_button_aria_label: rx.Var[str]
+    on_close: rx.EventHandler[no_args_event_spec]
+
+
+class NotificationDrawerBody(PFComponent):
+    tag = "NotificationDrawerBody"
+
+
+class NotificationDrawerList(PFComponent):
+    tag = "NotificationDrawerList"
+    aria_label: rx.Var[str]
+
+
+class NotificationDrawerListItem(PFComponent):
+    tag = "NotificationDrawerListItem"
+    variant: rx.Var[str]  # default | success | danger | warning | info | custom
+    is_read: rx.Var[bool]
+    is_hoverable: rx.Var[bool]
+
+
+class NotificationDrawerListItemHeader(PFComponent):
+    tag = "NotificationDrawerListItemHeader"
+    variant: rx.Var[str]
+    title: rx.Var[str]
+    sr_title: rx.Var[str]
+    heading_level: rx.Var[str]
+
+
+class NotificationDrawerListItemBody(PFComponent):
+    tag = "NotificationDrawerListItemBody"
+    timestamp: rx.Var[str]

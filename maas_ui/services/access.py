@@ -181,3 +181,19 @@ def require(actor: Actor, permission: Permission, message: str = "You do not hav
 
 __all__ = ["PermissionDenied", "Reach", "reach", "key_condition", "require_key_access", "policy_condition",
            "own_key_ids", "usage_key_scope", "actor_for", "actor_from_headers", "default_demo_actor", "people"]
+
+
+# Admin-only actions (tiers) and who receives the admins' copy of an alert ---------------------
+AccessDenied = PermissionDenied  # the tiers code's name for a refusal
+
+
+def require_admin(actor: Actor, s: Session | None = None) -> None:
+    """Raises PermissionDenied unless the actor may manage tiers (platform admins)."""
+    actor.require(Permission.TIERS_MANAGE, "You do not have access: only platform admins can do this.")
+
+
+def admin_usernames(s: Session) -> list[str]:
+    """Who gets the admins' copy of an alert: the admin group's members."""
+    members = s.exec(select(User.username).join(GroupMembership, GroupMembership.user_id == User.id)
+                     .join(Group, Group.id == GroupMembership.group_id).where(Group.name == admin_group())).all()
+    return sorted(set(members))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 WATCHED_TABLES = frozenset({
     "api_keys", "api_key_assets", "ai_assets", "policies", "policy_assets", "policy_targets",
-    "group_memberships", "users", "groups", "service_accounts",
+    "group_memberships", "users", "groups", "service_accounts", "tiers", "tier_groups",
 })
 
 _counter = itertools.count(1)

@@ -107,10 +107,13 @@ def month_start(now: datetime) -> datetime:
 
 
 def month_cost(conn: Connection, since: datetime, *, key_id: int | None = None,
-               owner: tuple[str, int] | None = None, asset_id: int | None = None) -> float:
-    """Recorded cost since `since` (a month start) of one key, or of every key of one owner;
-    optionally on one model only."""
+               owner: tuple[str, int] | None = None, asset_id: int | None = None,
+               until: datetime | None = None) -> float:
+    """Recorded cost from `since` (a budget period's start) to `until` (its end) of one key, or of every
+    key of one owner; optionally on one model only."""
     cond = [U.c.hour_start >= since]
+    if until is not None:
+        cond.append(U.c.hour_start < until)
     stmt = select(func.coalesce(func.sum(U.c.cost_usd), 0.0))
     if key_id is not None:
         cond.append(U.c.key_id == key_id)

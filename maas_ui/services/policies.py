@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
@@ -28,6 +28,8 @@ from maas_ui.domain.identity import Actor
 from maas_ui.domain.roles import Permission, PermissionDenied
 from maas_ui.domain.key_format import exact_time
 from maas_ui.domain.keys import display_status
+from maas_ui.domain.renewals import RenewalRule, current_period, days_label
+from maas_ui.services.tiers import all_tier_facts
 from maas_ui.models import (
     AiAsset,
     ApiKey,
@@ -123,6 +125,9 @@ class PolicyDetail:
     status: str = ""  # Active | Inactive
     created: str = ""  # "26 Nov 2026, 23:37 UTC"
     updated: str = ""
+    renewal_label: str = ""  # the budget's rule ("" without a budget): "Monthly on day 1 (UTC)"
+    period_label: str = ""  # the current period: "1 Jun 2026 to 30 Jun 2026"
+    renews_on: str = ""  # "1 Jul 2026" or "Does not renew"
 
     @property
     def slug(self) -> str:
@@ -171,6 +176,8 @@ class LimitLine:
     source_name: str
     source_slug: str  # "" for the key's own limit
     tightest: bool  # binds first among the limits of its kind and window
+    behavior_label: str = "Hard throttle"  # Hard throttle (reject) | Soft throttle (allow and flag)
+    source_kind: str = "policy"  # key | policy | tier
 
 
 @dataclass(frozen=True)
@@ -255,8 +262,14 @@ def _load_facts(s: Session, policies: list[Policy]) -> dict[int, dom.PolicyFacts
             models=tuple(sorted(models_of[p.id], key=lambda a: a.name.casefold())),
             mcp_servers=tuple(sorted(mcp_of[p.id], key=lambda a: a.name.casefold())),
             targets=tuple(sorted(targets_of[p.id], key=lambda t: (order[t.kind], t.name.casefold()))),
+            renewal=_renewal(p),
         )
     return facts
+
+
+def _renewal(p: Policy) -> RenewalRule:
+    return RenewalRule(kind=p.renewal_kind or "monthly", day=p.renewal_day or 1, weekday=p.renewal_weekday or 0,
+                       start=p.renewal_start, end=p.renewal_end, timezone=p.renewal_timezone or "UTC")
 
 
 def _policy(s: Session, slug: str) -> Policy:
@@ -308,6 +321,7 @@ def _limit_line(limit: lim.Limit, tightest: bool) -> LimitLine:
     return LimitLine(
         kind_label=lim.KIND_BY_NAME[limit.kind].label, window=limit.window.label if limit.window else "",
         label=limit.label, source_name=limit.source_name, source_slug=limit.source_slug or "", tightest=tightest,
+        behavior_label=limit.behavior_label, source_kind=limit.source_kind,
     )
 
 
@@ -328,7 +342,20 @@ def _get_policy(s: Session, slug: str) -> PolicyDetail | None:
         created_at=p.created_at, created_by=p.created_by, updated_at=p.updated_at,
         status="Active" if p.is_active else "Inactive",
         created=exact_time(p.created_at), updated=exact_time(p.updated_at),
+        **(_period_labels(f.renewal) if f.budget_usd else {}),
     )
+
+
+def _period_labels(rule: RenewalRule, now: datetime | None = None) -> dict[str, str]:
+    period = current_period(rule, now or _now())
+    last_day = (period.end.astimezone(rule.zone) - timedelta(seconds=1)).date()
+    text = f"{days_label(period.start.astimezone(rule.zone).date())} to {days_label(last_day)}"
+    if not period.started:
+        text = f"Starts on {days_label(rule.start)}"
+    elif period.ended:
+        text = f"Ended on {days_label(last_day)}"
+    return {"renewal_label": rule.label, "period_label": text,
+            "renews_on": days_label(period.renews_on) if period.renews_on else "Does not renew"}
 
 
 def _form_options(s: Session) -> FormOptions:
@@ -365,6 +392,10 @@ def _policy_form(s: Session, slug: str) -> dom.PolicyForm:
         group_ids=[t.id for t in f.targets_of(dom.GROUP)],
         user_ids=[t.id for t in f.targets_of(dom.USER)],
         service_account_ids=[t.id for t in f.targets_of(dom.SERVICE_ACCOUNT)],
+        renewal_kind=f.renewal.kind, renewal_day=str(f.renewal.day), renewal_weekday=str(f.renewal.weekday),
+        renewal_start=f.renewal.start.isoformat() if f.renewal.start else "",
+        renewal_end=f.renewal.end.isoformat() if f.renewal.end else "",
+        renewal_timezone=f.renewal.timezone,
     )
 
 
@@ -460,6 +491,9 @@ def _apply(s: Session, p: Policy, data: dom.PolicyInput) -> None:
     p.request_limit, p.request_window_value, p.request_window_unit = (
         data.request_limit, data.request_window_value, data.request_window_unit)
     p.budget_usd = data.budget_usd
+    r = data.renewal
+    p.renewal_kind, p.renewal_day, p.renewal_weekday = r.kind, r.day, r.weekday
+    p.renewal_start, p.renewal_end, p.renewal_timezone = r.start, r.end, r.timezone
     p.time_window_start, p.time_window_end = data.time_window_start, data.time_window_end
     p.over_limit_behavior = OverLimitBehavior(data.over_limit_behavior)
     p.all_models, p.all_mcp_servers = data.all_models, data.all_mcp_servers
@@ -624,7 +658,7 @@ def _key_policies(s: Session, public_id: str) -> KeyPolicies | None:
         policies=tuple(dom.effective_policies(policies, facts)),
         models=tuple(
             ModelLimits(m.model.name, m.model.identifier, tuple(_limit_line(x, m.is_tightest(x)) for x in m.limits))
-            for m in lim.effective_limits(policies, facts)
+            for m in lim.effective_limits(policies, facts, all_tier_facts(s))
         ),
     )
 
