@@ -18,7 +18,7 @@ from maas_ui import db
 from maas_ui.domain import limits as lim
 from maas_ui.services import gateway as gw
 from maas_gateway.directory import KeyEntry
-from maas_gateway.limiter import Counter, Limiter
+from maas_gateway.limiter import Counter, Limiter, unavailable_on_error
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,40 @@ def next_month(now: datetime) -> datetime:
     return (start + timedelta(days=32)).replace(day=1)
 
 
-class Budgets:
-    """Cost per budget counter this calendar month: loaded from the records once, then kept in memory."""
+_BUDGET_ADD_LUA = """
+if redis.call('exists', KEYS[1]) == 1 then return redis.call('incrbyfloat', KEYS[1], ARGV[1]) end
+return false
+"""
+BUDGET_TTL_S = 40 * 86400  # a month's counter outlives its month
 
-    def __init__(self, db_url: str | None = None):
+
+class Budgets:
+    """Cost per budget counter this calendar month: loaded from the records once, then kept in
+    memory, or in the shared Redis (`redis`, a sync client) so every worker adds to one sum."""
+
+    def __init__(self, db_url: str | None = None, redis=None):
         self.db_url = db_url
+        self.redis = redis
         self._spent: dict[str, tuple[datetime, float]] = {}
+        self._add_lua = redis.register_script(_BUDGET_ADD_LUA) if redis is not None else None
+
+    @staticmethod
+    def _key(name: str, month: datetime) -> str:
+        return f"maas:budget:{month:%Y-%m}:{name}"
+
+    async def _shared_spent(self, name: str, entry: KeyEntry, limit: lim.Limit, model: gw.GatewayModel,
+                            month: datetime) -> float:
+        key = self._key(name, month)
+        with unavailable_on_error():
+            raw = self.redis.get(key)
+        if raw is None:
+            # First use this month (or Redis lost it): the records are the truth; the first worker
+            # to store its sum wins, the others read that one.
+            value = await asyncio.to_thread(self._load, entry, limit, model, month)
+            with unavailable_on_error():
+                self.redis.set(key, repr(value), nx=True, ex=BUDGET_TTL_S)
+                raw = self.redis.get(key)
+        return float(raw or 0)
 
     def _load(self, entry: KeyEntry, limit: lim.Limit, model: gw.GatewayModel, month: datetime) -> float:
         with db.get_engine(self.db_url).connect() as conn:
@@ -76,6 +104,8 @@ class Budgets:
     async def spent(self, name: str, entry: KeyEntry, limit: lim.Limit, model: gw.GatewayModel,
                     now: datetime) -> float:
         month = gw.month_start(now)
+        if self.redis is not None:
+            return await self._shared_spent(name, entry, limit, model, month)
         cur = self._spent.get(name)
         if cur is None or cur[0] != month:
             value = await asyncio.to_thread(self._load, entry, limit, model, month)
@@ -86,6 +116,11 @@ class Budgets:
 
     def add(self, name: str, cost: float, now: datetime) -> None:
         month = gw.month_start(now)
+        if self._add_lua is not None:
+            if cost:
+                with unavailable_on_error():
+                    self._add_lua(keys=[self._key(name, month)], args=[repr(float(cost))])
+            return
         cur = self._spent.get(name)
         if cur is not None and cur[0] == month:
             self._spent[name] = (month, cur[1] + cost)
