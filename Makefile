@@ -92,6 +92,10 @@ seed: setup
 bench: setup
 	$(PY) -m benchmarks
 
+# Scale-out figures (own PostgreSQL and Redis): gateway requests per second with 1 and 2 workers.
+bench-scaled: setup-postgres bun
+	@.ci/redis.sh install && .ci/postgres.sh install && $(PY) -m benchmarks.scaled
+
 export: setup
 	$(PY) -m maas_ui.export --out exports
 
