@@ -220,7 +220,7 @@ class Enforcer:
         for noun, counters in (("requests", adm.request_counters), ("tokens", adm.token_counters)):
             if not counters:
                 continue
-            states = [(self.limiter.state(c), c) for c, _ in counters]
+            states = list(zip(self.limiter.states([c for c, _ in counters]), [c for c, _ in counters]))
             state, counter = min(states, key=lambda sc: (sc[0].remaining, sc[1].amount))
             out[f"x-ratelimit-limit-{noun}"] = str(counter.amount)
             out[f"x-ratelimit-remaining-{noun}"] = str(state.remaining)

@@ -154,6 +154,24 @@ class Limiter:
             with unavailable_on_error():
                 self.strategy.hit(counter.item, counter.name, cost=amount)
 
+    def states(self, counters: list[Counter]) -> list[CounterState]:
+        """state() of several counters; in Redis one pipelined round trip (GET and PTTL of each)."""
+        if self.redis is None or not counters:
+            return [self.state(c) for c in counters]
+        with unavailable_on_error():
+            pipe = self.redis.pipeline(transaction=False)
+            for c in counters:
+                key = self.storage.prefixed_key(c.item.key_for(c.name))
+                pipe.get(key)
+                pipe.pttl(key)
+            raw = pipe.execute()
+        now, out = time.time(), []
+        for i, c in enumerate(counters):
+            used, ttl_ms = int(raw[2 * i] or 0), raw[2 * i + 1]
+            reset = now + ttl_ms / 1000 if used and ttl_ms and ttl_ms > 0 else now
+            out.append(CounterState(used=used, remaining=max(0, c.amount - used), reset_at=reset))
+        return out
+
     def state(self, counter: Counter) -> CounterState:
         with unavailable_on_error():
             stats = self.strategy.get_window_stats(counter.item, counter.name)

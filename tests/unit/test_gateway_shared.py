@@ -92,8 +92,8 @@ def test_request_limit_is_exact_across_two_workers(url, box, redis_server):
     responses = [r for rs in run_workers(workers, scenario) for r in rs]
     statuses = [r.status_code for r in responses]
     assert statuses.count(200) == 30 and statuses.count(429) == 90
-    per_worker = [sum(r.status_code == 200 for r in rs) for rs in (responses[:60], responses[60:])]
-    assert all(n > 0 for n in per_worker), per_worker  # both workers admitted some
+    # (Which worker wins how many depends on thread scheduling; tests/scaled checks the spread
+    # over two real worker processes.)
     totals = usage_totals(url, public_id)
     assert totals["requests"] == 120 and totals["errors"] == 90
 
@@ -108,6 +108,11 @@ def test_acquire_is_all_or_nothing_in_redis(redis_server):
     assert first.acquire([(soft, False)]) is None and second.acquire([(soft, False)]) is None
     assert first.state(soft).used == 2  # a soft limit counts past its amount
     assert 55 <= second.state(wide).reset_at - datetime.now(timezone.utc).timestamp() <= 60
+    fresh = Counter("shared-unused", 5, 60)
+    batch = first.states([wide, narrow, fresh])  # one round trip: the same as one by one
+    single = [second.state(c) for c in (wide, narrow, fresh)]
+    assert [(b.used, b.remaining) for b in batch] == [(s.used, s.remaining) for s in single] == [(3, 7), (3, 0), (0, 5)]
+    assert all(abs(b.reset_at - s.reset_at) < 1.5 for b, s in zip(batch, single))
 
 
 def test_tokens_and_budget_are_shared(url, box, redis_server):
