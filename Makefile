@@ -15,7 +15,7 @@ PG_TESTS ?= tests/unit tests/journeys
 export REFLEX_TELEMETRY_ENABLED := false
 
 .PHONY: run test unit journeys setup bun chromium seed bench export clean \
-	setup-postgres postgres redis test-postgres run-scaled
+	setup-postgres postgres redis test-postgres run-scaled test-scaled bench-scaled
 
 run: setup bun
 	$(PY) -m maas_ui.manage prepare
@@ -57,6 +57,12 @@ test-postgres: setup-postgres bun chromium
 	@if [ -z "$$MAAS_TEST_DB_URL" ]; then exports=$$(MAAS_PG_FAST=1 .ci/postgres.sh) || exit 1; eval "$$exports"; fi; \
 	$(PY) -m pytest $(PG_TESTS) -q
 
+# The gateway in scale-out mode (2 workers, Redis, PostgreSQL, all its own, on free loopback ports):
+# exact limits across workers, and Redis/PostgreSQL stopped and started during traffic. Its own
+# pytest run: no other console may run from this checkout meanwhile.
+test-scaled: setup-postgres bun
+	@.ci/redis.sh install && .ci/postgres.sh install && $(PY) -m pytest tests/scaled -q -s
+
 # The console on PostgreSQL with Redis-shared state and $(WORKERS) backend workers, at
 # http://localhost:$(PORT). MAAS_DB_URL / MAAS_REDIS_URL when set, else the project's own servers.
 run-scaled: setup-postgres bun
@@ -85,6 +91,10 @@ seed: setup
 
 bench: setup
 	$(PY) -m benchmarks
+
+# Scale-out figures (own PostgreSQL and Redis): gateway requests per second with 1 and 2 workers.
+bench-scaled: setup-postgres bun
+	@.ci/redis.sh install && .ci/postgres.sh install && $(PY) -m benchmarks.scaled
 
 export: setup
 	$(PY) -m maas_ui.export --out exports

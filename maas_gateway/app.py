@@ -7,7 +7,9 @@ from the Authorization header, hashed and never echoed, logged or stored.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from datetime import datetime, timezone
@@ -25,12 +27,15 @@ from maas_gateway import upstreams as up
 from maas_gateway.config import GatewayConfig
 from maas_gateway.directory import Directory, KeyEntry
 from maas_gateway.enforcement import Admission, Blocked, Budgets, Enforcer
-from maas_gateway.limiter import Limiter
+from maas_gateway.limiter import Limiter, StoreUnavailable
+
+log = logging.getLogger("maas_gateway")
 from maas_gateway.recorder import Recorder
 
 ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
                404: "not_found_error", 405: "invalid_request_error", 413: "invalid_request_error", 429: "rate_limit_error",
-               502: "upstream_error", 504: "upstream_error"}
+               502: "upstream_error", 503: "service_unavailable", 504: "upstream_error"}
+UNAVAILABLE_RETRY_S = 2
 
 
 class GatewayError(Exception):
@@ -46,6 +51,37 @@ class GatewayError(Exception):
         return JSONResponse(body, status_code=self.status, headers=self.headers)
 
 
+def _unavailable(exc: BaseException) -> GatewayError:
+    """A dependency the gateway needs (the database, the shared counters' Redis) is down: 503, and
+    the client retries. Nothing was counted or charged; the reason is logged, not sent."""
+    what = "rate-limit store (Redis)" if isinstance(exc, StoreUnavailable) else "database"
+    log.warning("gateway answering 503: %s unavailable: %s", what, type(exc).__name__)
+    return GatewayError(503, "service_unavailable",
+                        f"The gateway's {what} is unavailable right now; nothing was charged. "
+                        f"Try again in a few seconds.", headers={"retry-after": str(UNAVAILABLE_RETRY_S)})
+
+
+def _dependency_error(exc: BaseException) -> bool:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return isinstance(exc, (StoreUnavailable, SQLAlchemyError, ConnectionError))
+
+
+def answers_503_when_down(handler):
+    """Route wrapper: a dependency outage anywhere in the handler is a JSON 503, never a stack trace."""
+
+    @functools.wraps(handler)
+    async def wrapped(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except Exception as exc:
+            if _dependency_error(exc):
+                return _unavailable(exc).response()
+            raise
+
+    return wrapped
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -55,9 +91,10 @@ class Gateway:
 
     def __init__(self, config: GatewayConfig | None = None, db_url: str | None = None):
         self.config = config or GatewayConfig.from_env()
-        self.directory = Directory(self.config.cache_ttl_s, db_url)
         self.limiter = Limiter(self.config.limits_storage_url)
-        self.enforcer = Enforcer(self.limiter, Budgets(db_url))
+        # With Redis, the key cache's change counter and the budgets are shared like the counters.
+        self.directory = Directory(self.config.cache_ttl_s, db_url, self.limiter.redis)
+        self.enforcer = Enforcer(self.limiter, Budgets(db_url, self.limiter.redis))
         self.recorder = Recorder(self.config.flush_interval_s, db_url)
         self.simulator = up.Simulator(self.config.simulator_latency_ms)
         self.http: up.HttpUpstream | None = None
@@ -240,7 +277,10 @@ class Gateway:
                 status: int, streamed: bool = False) -> None:
         cost = self.record(entry, model, status, "throttled" if adm.throttled else "ok", started, usage,
                            throttled=adm.throttled, streamed=streamed)
-        self.enforcer.settle(adm, usage.input_tokens + usage.output_tokens, cost, _now())
+        try:
+            self.enforcer.settle(adm, usage.input_tokens + usage.output_tokens, cost, _now())
+        except StoreUnavailable as exc:  # served and recorded: the answer stands, the counters miss it
+            log.warning("could not add a request's tokens and cost to the shared counters: %s", exc)
 
     async def _stream(self, entry: KeyEntry, model: gw.GatewayModel, kind: str, body: dict, adm: Admission,
                       started: float) -> Response:
@@ -339,14 +379,16 @@ class Gateway:
                             "GET /v1/limits, POST /v1/chat/completions and POST /v1/completions.").response()
 
     def routes(self) -> list[Route]:
+        models, limits = answers_503_when_down(self.models), answers_503_when_down(self.limits)
+        chat, text = answers_503_when_down(self.chat), answers_503_when_down(self.text)
         return [
-            Route("/v1/models", self.models, methods=["GET"]),
-            Route("/v1/limits", self.limits, methods=["GET"]),
-            Route("/v1/chat/completions", self.chat, methods=["POST"]),
-            Route("/v1/completions", self.text, methods=["POST"]),
-            Route("/{prefix:path}/v1/models", self.models, methods=["GET"]),
-            Route("/{prefix:path}/v1/chat/completions", self.chat, methods=["POST"]),
-            Route("/{prefix:path}/v1/completions", self.text, methods=["POST"]),
+            Route("/v1/models", models, methods=["GET"]),
+            Route("/v1/limits", limits, methods=["GET"]),
+            Route("/v1/chat/completions", chat, methods=["POST"]),
+            Route("/v1/completions", text, methods=["POST"]),
+            Route("/{prefix:path}/v1/models", models, methods=["GET"]),
+            Route("/{prefix:path}/v1/chat/completions", chat, methods=["POST"]),
+            Route("/{prefix:path}/v1/completions", text, methods=["POST"]),
             Route("/v1/{rest:path}", self.unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
         ]
 

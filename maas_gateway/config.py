@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from maas_ui.settings import gateway_public_url
+from maas_ui.settings import gateway_counters_url, gateway_public_url
 
 
 def _float(name: str, default: float) -> float:
@@ -23,7 +23,7 @@ class GatewayConfig:
     max_body_bytes: int = 1_000_000  # larger bodies: 413
     max_tokens_cap: int = 1_000_000  # a larger max_tokens is absurd: 400
     simulator_latency_ms: float = 40.0  # the simulator's answer time (0 for benchmarks)
-    limits_storage_url: str = "memory://"  # the `limits` storage; a later issue plugs Redis in
+    limits_storage_url: str = "memory://"  # the `limits` storage; redis:// shares counters between workers
     cache_ttl_s: float = 5.0  # keys/policies written by another process are seen within this
     flush_interval_s: float = 0.25  # the recorder's batch period
     upstream_timeout_s: float = 60.0
@@ -34,7 +34,7 @@ class GatewayConfig:
             public_url=gateway_public_url(),
             max_body_bytes=int(_float("MAAS_GATEWAY_MAX_BODY_BYTES", 1_000_000)),
             simulator_latency_ms=_float("MAAS_SIMULATOR_LATENCY_MS", 40.0),
-            limits_storage_url=os.environ.get("MAAS_RATE_LIMIT_STORAGE", "").strip() or "memory://",
+            limits_storage_url=gateway_counters_url(),
             cache_ttl_s=_float("MAAS_GATEWAY_CACHE_TTL", 5.0),
             flush_interval_s=_float("MAAS_GATEWAY_FLUSH_INTERVAL", 0.25),
             upstream_timeout_s=_float("MAAS_GATEWAY_UPSTREAM_TIMEOUT", 60.0),

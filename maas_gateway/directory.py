@@ -2,8 +2,9 @@
 
 Entries remember the change counter (maas_ui.services.changes) they were loaded at: any commit
 to keys, assets, policies or memberships in this process moves it, and the next request reloads
-what it needs (a disabled or deleted key is refused at once). Writes from other processes are
-picked up after `ttl_s`. Secrets are looked up by their SHA-256 and compared with
+what it needs (a disabled or deleted key is refused at once). With a shared Redis (`redis`) the
+counter other processes bump there is read per request too, so their writes are seen at once;
+without it, writes from other processes are picked up after `ttl_s`. Secrets are looked up by their SHA-256 and compared with
 hmac.compare_digest; the plaintext is never stored or logged.
 """
 
@@ -23,6 +24,7 @@ from maas_ui.services.tiers import all_tier_facts
 from maas_ui.domain.policies import AssetRef
 from maas_ui.services import changes
 from maas_ui.services import gateway as gw
+from maas_gateway.limiter import unavailable_on_error
 
 MAX_NEGATIVE = 10_000  # unknown secrets remembered (bounded: a flood of guesses cannot grow memory)
 
@@ -46,9 +48,12 @@ class KeyEntry:
         return sorted(out, key=lambda m: m.identifier)
 
 
+Version = tuple[int, int]  # (this process's change counter, the shared one in Redis or 0)
+
+
 @dataclass
 class _Catalog:
-    version: int
+    version: Version
     loaded_at: float
     models: list[gw.GatewayModel]
     by_id: dict[int, gw.GatewayModel]
@@ -59,20 +64,27 @@ class _Catalog:
 
 
 class Directory:
-    def __init__(self, ttl_s: float = 5.0, db_url: str | None = None):
+    def __init__(self, ttl_s: float = 5.0, db_url: str | None = None, redis=None):
         self.ttl_s = ttl_s
         self.db_url = db_url
+        self.redis = redis  # the shared change counter's Redis (a sync client), or None
         self._catalog: _Catalog | None = None
-        self._keys: dict[str, tuple[KeyEntry | None, int, float]] = {}
+        self._keys: dict[str, tuple[KeyEntry | None, Version, float]] = {}
         self._lock = asyncio.Lock()
         self.loads = 0  # how many times the database was asked (tests and benchmarks watch it)
 
-    def _fresh(self, version: int, loaded_at: float) -> bool:
-        return version == changes.version() and time.monotonic() - loaded_at < self.ttl_s
+    def version(self) -> Version:
+        if self.redis is None:
+            return (changes.version(), 0)
+        with unavailable_on_error():
+            return (changes.version(), int(self.redis.get(changes.SHARED_KEY) or 0))
+
+    def _fresh(self, version: Version, loaded_at: float, now_version: Version) -> bool:
+        return version == now_version and time.monotonic() - loaded_at < self.ttl_s
 
     # Catalog ------------------------------------------------------------------------------
-    def _load_catalog(self) -> _Catalog:
-        version, now = changes.version(), time.monotonic()
+    def _load_catalog(self, version: Version) -> _Catalog:
+        now = time.monotonic()
         with db.session(self.db_url) as s:
             models = gw.load_models(s)
             policies = gw.load_policy_facts(s)
@@ -85,14 +97,15 @@ class Directory:
         return _Catalog(version, now, models, {m.id: m for m in models}, by_name,
                         {m.base_path: m for m in models}, policies, tiers)
 
-    async def catalog(self) -> _Catalog:
+    async def catalog(self, version: Version | None = None) -> _Catalog:
+        version = version or self.version()
         c = self._catalog
-        if c is not None and self._fresh(c.version, c.loaded_at):
+        if c is not None and self._fresh(c.version, c.loaded_at, version):
             return c
         async with self._lock:
             c = self._catalog
-            if c is None or not self._fresh(c.version, c.loaded_at):
-                c = self._catalog = await asyncio.to_thread(self._load_catalog)
+            if c is None or not self._fresh(c.version, c.loaded_at, version):
+                c = self._catalog = await asyncio.to_thread(self._load_catalog, version)
                 self._keys.clear()  # key entries embed policies and models
         return c
 
@@ -119,12 +132,13 @@ class Directory:
     async def lookup(self, secret: str) -> KeyEntry | None:
         """The key whose secret this is (deleted and disabled ones included), or None."""
         digest = hashlib.sha256(secret.encode()).hexdigest()
-        catalog = await self.catalog()
+        version = self.version()
+        catalog = await self.catalog(version)
         cached = self._keys.get(digest)
-        if cached is not None and self._fresh(cached[1], cached[2]):
+        if cached is not None and self._fresh(cached[1], cached[2], version):
             entry = cached[0]
         else:
-            version, now = changes.version(), time.monotonic()
+            now = time.monotonic()
             entry = await asyncio.to_thread(self._load_key, digest, catalog)
             if entry is None and len(self._keys) >= MAX_NEGATIVE:
                 self._keys.clear()

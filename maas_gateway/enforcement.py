@@ -19,7 +19,7 @@ from maas_ui.domain import limits as lim
 from maas_ui.domain import renewals as rn
 from maas_ui.services import gateway as gw
 from maas_gateway.directory import KeyEntry
-from maas_gateway.limiter import Counter, Limiter
+from maas_gateway.limiter import Counter, Limiter, unavailable_on_error
 
 
 @dataclass(frozen=True)
@@ -60,13 +60,41 @@ def budget_period(limit: lim.Limit, now: datetime) -> rn.Period:
     return rn.current_period(limit.renewal or rn.CALENDAR_MONTH, now)
 
 
-class Budgets:
-    """Cost per budget counter in its current period: loaded from the records once per period, then kept
-    in memory. A fixed date range outside its dates counts nothing."""
+_BUDGET_ADD_LUA = """
+if redis.call('exists', KEYS[1]) == 1 then return redis.call('incrbyfloat', KEYS[1], ARGV[1]) end
+return false
+"""
+BUDGET_TTL_S = 40 * 86400  # a month's counter outlives its month
 
-    def __init__(self, db_url: str | None = None):
+
+class Budgets:
+    """Cost per budget counter in its current period: loaded from the records once per period, then
+    kept in memory, or in the shared Redis (`redis`, a sync client) so every worker adds to one sum.
+    A fixed date range outside its dates counts nothing."""
+
+    def __init__(self, db_url: str | None = None, redis=None):
         self.db_url = db_url
+        self.redis = redis
         self._spent: dict[str, tuple[datetime, float]] = {}
+        self._add_lua = redis.register_script(_BUDGET_ADD_LUA) if redis is not None else None
+
+    @staticmethod
+    def _key(name: str, period_start: datetime) -> str:
+        return f"maas:budget:{period_start:%Y-%m-%dT%H%M}:{name}"
+
+    async def _shared_spent(self, name: str, entry: KeyEntry, limit: lim.Limit, model: gw.GatewayModel,
+                            period: rn.Period) -> float:
+        key = self._key(name, period.start)
+        with unavailable_on_error():
+            raw = self.redis.get(key)
+        if raw is None:
+            # First use this month (or Redis lost it): the records are the truth; the first worker
+            # to store its sum wins, the others read that one.
+            value = await asyncio.to_thread(self._load, entry, limit, model, period)
+            with unavailable_on_error():
+                self.redis.set(key, repr(value), nx=True, ex=BUDGET_TTL_S)
+                raw = self.redis.get(key)
+        return float(raw or 0)
 
     def _load(self, entry: KeyEntry, limit: lim.Limit, model: gw.GatewayModel, period: rn.Period) -> float:
         with db.get_engine(self.db_url).connect() as conn:
@@ -80,6 +108,8 @@ class Budgets:
         period = budget_period(limit, now)
         if not period.started or period.ended:
             return 0.0
+        if self.redis is not None:
+            return await self._shared_spent(name, entry, limit, model, period)
         cur = self._spent.get(name)
         if cur is None or cur[0] != period.start:
             value = await asyncio.to_thread(self._load, entry, limit, model, period)
@@ -89,6 +119,11 @@ class Budgets:
         return cur[1]
 
     def add(self, name: str, cost: float, now: datetime, limit: lim.Limit | None = None) -> None:
+        if self._add_lua is not None:
+            if cost and limit is not None:
+                with unavailable_on_error():
+                    self._add_lua(keys=[self._key(name, budget_period(limit, now).start)], args=[repr(float(cost))])
+            return
         cur = self._spent.get(name)
         start = budget_period(limit, now).start if limit is not None else (cur[0] if cur else None)
         if cur is not None and cur[0] == start:
@@ -193,7 +228,7 @@ class Enforcer:
         for noun, counters in (("requests", adm.request_counters), ("tokens", adm.token_counters)):
             if not counters:
                 continue
-            states = [(self.limiter.state(c), c) for c, _ in counters]
+            states = list(zip(self.limiter.states([c for c, _ in counters]), [c for c, _ in counters]))
             state, counter = min(states, key=lambda sc: (sc[0].remaining, sc[1].amount))
             out[f"x-ratelimit-limit-{noun}"] = str(counter.amount)
             out[f"x-ratelimit-remaining-{noun}"] = str(state.remaining)

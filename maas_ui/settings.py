@@ -19,6 +19,18 @@ def redis_url() -> str | None:
     return os.environ.get("MAAS_REDIS_URL") or os.environ.get("REFLEX_REDIS_URL") or None
 
 
+def gateway_counters_url() -> str:
+    """Where the gateway keeps what its workers share (rate/token counters, budgets, the change
+    counter): MAAS_RATE_LIMIT_STORAGE, else the console's Redis when there is one, else memory."""
+    return os.environ.get("MAAS_RATE_LIMIT_STORAGE", "").strip() or redis_url() or "memory://"
+
+
+def gateway_shared_redis_url() -> str | None:
+    """The Redis URL of gateway_counters_url(), or None when the gateway counts in memory."""
+    url = gateway_counters_url()
+    return url if url.startswith(("redis://", "rediss://", "redis+unix://")) else None
+
+
 def backend_workers() -> int | None:
     """Backend worker processes (MAAS_WORKERS); None lets Reflex decide. Several need Redis."""
     value = os.environ.get("MAAS_WORKERS", "").strip()

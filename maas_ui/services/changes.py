@@ -3,13 +3,16 @@
 Every ORM commit that wrote one of those tables bumps the counter (a SQLAlchemy session
 event, so no service can forget it). The gateway's caches remember the counter value they were
 built at and rebuild when it moved: a key disabled or deleted in the console is refused on
-the very next request, with no database query per request. Writers in other processes are
-seen after the gateway's cache time-to-live (maas_gateway.config).
+the very next request, with no database query per request. When the gateway's workers share a
+Redis (settings.gateway_shared_redis_url) every bump also increments a counter there, which each
+worker reads per request: a change made through one worker is seen by the others at once.
+Without Redis, writers in other processes are seen after the gateway's cache time-to-live.
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 
 from sqlalchemy import event
@@ -19,6 +22,9 @@ WATCHED_TABLES = frozenset({
     "api_keys", "api_key_assets", "ai_assets", "policies", "policy_assets", "policy_targets",
     "group_memberships", "users", "groups", "service_accounts", "tiers", "tier_groups",
 })
+
+SHARED_KEY = "maas:gateway:changes"
+log = logging.getLogger(__name__)
 
 _counter = itertools.count(1)
 _version = 0
@@ -34,7 +40,34 @@ def bump() -> int:
     global _version
     with _lock:
         _version = next(_counter)
+    _bump_shared()
     return _version
+
+
+_shared_client = None
+
+
+def _shared():
+    global _shared_client
+    from maas_ui.settings import gateway_shared_redis_url
+
+    url = gateway_shared_redis_url()
+    if url is None:
+        return None
+    if _shared_client is None:
+        import redis
+
+        _shared_client = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+    return _shared_client
+
+
+def _bump_shared() -> None:
+    try:
+        client = _shared()
+        if client is not None:
+            client.incr(SHARED_KEY)
+    except Exception as exc:  # Redis down: the other workers catch up within the cache time-to-live
+        log.warning("could not publish a gateway cache change to Redis: %s", exc)
 
 
 def _touches_watched(session: Session) -> bool:
