@@ -26,7 +26,6 @@ from maas_ui.domain.roles import PLATFORM_ADMIN
 from maas_ui.domain.keys import SecretBox
 from maas_ui.models import AiAsset, User
 from maas_ui.services import assets as asset_svc
-from maas_ui.settings import demo_user
 from tests.fake_provider import FakeProvider
 from tests.gateway_support import make_key, make_user
 from tests.journeys.conftest import assert_accessible, screenshot
@@ -307,14 +306,11 @@ def test_use_this_asset_with_an_existing_or_a_new_key(page: Page, env, fake: Fak
     name = _unique("Journey use")
     ident = f"journey-use-{next(_n)}-{int(time.time())}"
     href = _add_via_service(url, box, fake.base_url, name, ident)
-    with db.session(url) as s:  # the signed-in demo user, as a directory user owning a key
-        me = s.exec(select(User).where(User.email == demo_user())).first()
-        if me is None:
-            me = User(username="journey-admin", full_name="Journey Admin", email=demo_user(),
-                      created_at=s.exec(select(AiAsset.created_at)).first())
-            s.add(me)
-            s.commit()
-        my_id = me.id
+    from maas_ui.services.access import default_demo_actor
+
+    signed_in = default_demo_actor(url)  # who the browser acts as before anyone switches user
+    with db.session(url) as s:
+        my_id = s.exec(select(User.id).where(User.username == signed_in.username)).one()
     key_name = _unique("Journey my key")
     make_key(url, box, my_id, models=(ident,), name=key_name)
 
