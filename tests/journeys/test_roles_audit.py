@@ -62,6 +62,7 @@ def test_engineer_sees_own_keys_and_is_refused_others_by_url(page: Page):
     expect(page.get_by_role("button", name=re.compile("^User menu"))).to_contain_text("Platform admin")
 
     name = _switch_to_engineer(page)
+    wait_for_app(page)  # the switch reloads the page's data itself: let that finish first
     page.reload()
     wait_for_app(page)
     menu = page.get_by_role("button", name=re.compile("^User menu"))
