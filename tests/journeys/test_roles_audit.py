@@ -23,7 +23,8 @@ def _switch_to(page: Page, role: str) -> str:
     dialog = _open_switch_user(page)
     row = dialog.get_by_role("row").filter(has_text=role).filter(has=page.get_by_role("button")).first
     name = row.locator("td").first.inner_text()
-    row.get_by_role("button", name=f"Switch to {name}").click()
+    with page.expect_navigation():  # the switch reloads the page as the chosen person
+        row.get_by_role("button", name=f"Switch to {name}").click()
     expect(page.get_by_role("button", name=re.compile("^User menu"))).to_contain_text(role)
     return name
 
